@@ -1,0 +1,109 @@
+// One database handle for both drivers: PGlite (embedded default, stored in DATA_DIR) and
+// PostgreSQL through postgres.js (DATABASE_URL). Domain code only sees `Db`.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
+import { sql, type SQL } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
+import postgres from 'postgres';
+import * as schema from './schema/index.ts';
+
+export type Schema = typeof schema;
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+/** A transaction or the database itself: domain helpers accept either. */
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+export type DbOrTx = Db | Tx;
+
+export const migrationsFolder = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
+
+export type DatabaseHandle = {
+  kind: 'pglite' | 'postgres';
+  db: Db;
+  /** Applies the committed migrations (once across processes on PostgreSQL: advisory lock). */
+  migrate(): Promise<void>;
+  /** LISTEN on a channel; resolves to an unsubscribe function. */
+  listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
+  /** Cheap liveness probe used by /api/health. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+};
+
+export type DatabaseOptions =
+  | { kind: 'pglite'; dataDir?: string /* undefined = in memory */ }
+  | { kind: 'postgres'; url: string; poolSize?: number };
+
+const MIGRATION_LOCK_ID = 7_482_001;
+
+export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
+  if (options.kind === 'pglite') {
+    if (options.dataDir) fs.mkdirSync(options.dataDir, { recursive: true });
+    const client = await PGlite.create(options.dataDir);
+    const db = drizzlePglite({ client, schema }) as unknown as Db;
+    return {
+      kind: 'pglite',
+      db,
+      migrate: () => migratePglite(db as never, { migrationsFolder }),
+      async listen(channel, onPayload) {
+        const unsubscribe = await client.listen(channel, onPayload);
+        return async () => unsubscribe();
+      },
+      async ping() {
+        await client.query('select 1');
+      },
+      close: () => client.close(),
+    };
+  }
+
+  const client = postgres(options.url, {
+    max: options.poolSize ?? 10,
+    onnotice: () => {},
+    connect_timeout: 10,
+  });
+  const db = drizzlePostgres({ client, schema }) as unknown as Db;
+  return {
+    kind: 'postgres',
+    db,
+    async migrate() {
+      const conn = await client.reserve();
+      try {
+        await conn`select pg_advisory_lock(${MIGRATION_LOCK_ID})`;
+        try {
+          await migratePostgres(drizzlePostgres({ client: conn as unknown as postgres.Sql, schema }), {
+            migrationsFolder,
+          });
+        } finally {
+          await conn`select pg_advisory_unlock(${MIGRATION_LOCK_ID})`;
+        }
+      } finally {
+        conn.release();
+      }
+    },
+    async listen(channel, onPayload) {
+      const sub = await client.listen(channel, (p) => onPayload(p));
+      return () => sub.unlisten();
+    },
+    async ping() {
+      await client`select 1`;
+    },
+    close: () => client.end({ timeout: 5 }),
+  };
+}
+
+/** Runs raw SQL and returns its rows, whatever the driver's result shape. */
+export async function queryRows<T extends Record<string, unknown>>(db: DbOrTx, query: SQL): Promise<T[]> {
+  const result = (await db.execute(query)) as unknown;
+  if (Array.isArray(result)) return result as T[];
+  return ((result as { rows?: T[] }).rows ?? []) as T[];
+}
+
+/** NOTIFY inside the current transaction (delivered on commit). Payloads are ids only. */
+export async function notify(db: DbOrTx, channel: string, payload: string): Promise<void> {
+  await db.execute(sql`select pg_notify(${channel}, ${payload})`);
+}
+
+export { schema };

@@ -1,0 +1,124 @@
+// Environment -> typed configuration. Every variable is validated here and nowhere else; the
+// defaults make `npm start` work on a fresh machine with nothing set (PGlite, local files, outbox).
+import path from 'node:path';
+import { z } from 'zod';
+
+const bool = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
+    .optional()
+    .transform((v) => (v === undefined ? fallback : v === 'true' || v === '1' || v === 'yes'));
+
+const int = (fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
+  z.coerce.number().int().min(min).max(max).optional().default(fallback);
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v));
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).optional().default('development'),
+  PORT: int(4000, 0, 65535),
+  HOST: z.string().optional().default('0.0.0.0'),
+  DATA_DIR: z.string().optional().default('./.data'),
+  DATABASE_URL: optionalString.pipe(
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+      .optional(),
+  ),
+  DATABASE_POOL_SIZE: int(10, 1, 200),
+  PUBLIC_URL: optionalString.pipe(z.url({ message: 'must be an absolute URL' }).optional()),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional().default('info'),
+  TRUST_PROXY: optionalString,
+  SIGNUP_CREDITS: int(100, 0),
+  SMTP_URL: optionalString.pipe(
+    z
+      .string()
+      .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
+      .optional(),
+  ),
+  MAIL_FROM: z.string().optional().default('Pixell Agent Cloud <no-reply@pixell.local>'),
+  REQUIRE_EMAIL_VERIFICATION: bool(true),
+  CRON_SECRET: optionalString,
+  STRIPE_SECRET_KEY: optionalString,
+  STRIPE_WEBHOOK_SECRET: optionalString,
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: bool(false),
+  RATE_LIMIT_AUTHENTICATED_PER_HOUR: int(1000, 1),
+  RATE_LIMIT_ANONYMOUS_PER_HOUR: int(100, 1),
+  LOGIN_MAX_FAILURES: int(10, 1),
+  LOGIN_FAILURE_WINDOW_MINUTES: int(15, 1),
+  BODY_LIMIT: z.string().optional().default('1mb'),
+});
+
+export type Config = {
+  env: 'development' | 'production' | 'test';
+  isProduction: boolean;
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  databasePoolSize: number;
+  publicUrl: string;
+  logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+  trustProxy: boolean | number | string;
+  signupCredits: number;
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  requireEmailVerification: boolean;
+  cronSecret: string | undefined;
+  stripeSecretKey: string | undefined;
+  stripeWebhookSecret: string | undefined;
+  webhookAllowPrivateTargets: boolean;
+  rateLimit: { authenticatedPerHour: number; anonymousPerHour: number };
+  login: { maxFailures: number; windowMinutes: number };
+  bodyLimit: string;
+};
+
+export class ConfigError extends Error {}
+
+function parseTrustProxy(v: string | undefined): boolean | number | string {
+  if (v === undefined) return false;
+  if (v === 'true') return true;
+  if (v === 'false') return false;
+  if (/^\d+$/.test(v)) return Number(v);
+  return v;
+}
+
+/** Reads the environment; throws ConfigError naming every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
+  return {
+    env: e.NODE_ENV,
+    isProduction: e.NODE_ENV === 'production',
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: path.resolve(e.DATA_DIR),
+    databaseUrl: e.DATABASE_URL,
+    databasePoolSize: e.DATABASE_POOL_SIZE,
+    publicUrl,
+    logLevel: e.LOG_LEVEL,
+    trustProxy: parseTrustProxy(e.TRUST_PROXY),
+    signupCredits: e.SIGNUP_CREDITS,
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM,
+    requireEmailVerification: e.REQUIRE_EMAIL_VERIFICATION,
+    cronSecret: e.CRON_SECRET,
+    stripeSecretKey: e.STRIPE_SECRET_KEY,
+    stripeWebhookSecret: e.STRIPE_WEBHOOK_SECRET,
+    webhookAllowPrivateTargets: e.WEBHOOK_ALLOW_PRIVATE_TARGETS,
+    rateLimit: {
+      authenticatedPerHour: e.RATE_LIMIT_AUTHENTICATED_PER_HOUR,
+      anonymousPerHour: e.RATE_LIMIT_ANONYMOUS_PER_HOUR,
+    },
+    login: { maxFailures: e.LOGIN_MAX_FAILURES, windowMinutes: e.LOGIN_FAILURE_WINDOW_MINUTES },
+    bodyLimit: e.BODY_LIMIT,
+  };
+}

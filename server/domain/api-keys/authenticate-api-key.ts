@@ -1,0 +1,45 @@
+// Looks up an API key by the SHA-256 of the presented secret: one indexed query per request.
+// The key acts in the organization that owns it, with the current role of the member who created it.
+import { and, eq, isNull, lt, or } from 'drizzle-orm';
+import type { Db } from '../../../db/client.ts';
+import { apiKeys, memberships, type Role } from '../../../db/schema/index.ts';
+import { sha256Hex } from '../tokens.ts';
+
+export type ApiKeyIdentity = { apiKeyId: string; orgId: string; role: Role; userId: string | null };
+
+export async function authenticateApiKey(db: Db, presented: string): Promise<ApiKeyIdentity | null> {
+  if (!presented || presented.length > 200) return null;
+  const [row] = await db
+    .select({ id: apiKeys.id, orgId: apiKeys.orgId, createdBy: apiKeys.createdBy, role: memberships.role })
+    .from(apiKeys)
+    .leftJoin(memberships, and(eq(memberships.orgId, apiKeys.orgId), eq(memberships.userId, apiKeys.createdBy)))
+    .where(eq(apiKeys.keyHash, sha256Hex(presented)))
+    .limit(1);
+  if (!row) return null;
+  return { apiKeyId: row.id, orgId: row.orgId, role: row.role ?? 'member', userId: row.createdBy };
+}
+
+const LAST_USED_INTERVAL_MS = 60_000;
+const lastWritten = new Map<string, number>();
+
+/**
+ * Keeps `last_used_at` current with at most one write a minute per key and process; the
+ * conditional UPDATE keeps several processes from writing more often than that either.
+ */
+export function touchApiKey(db: Db, apiKeyId: string, now: Date, onError: (err: unknown) => void): void {
+  const previous = lastWritten.get(apiKeyId);
+  if (previous !== undefined && now.getTime() - previous < LAST_USED_INTERVAL_MS) return;
+  lastWritten.set(apiKeyId, now.getTime());
+  if (lastWritten.size > 10_000) lastWritten.clear();
+  const threshold = new Date(now.getTime() - LAST_USED_INTERVAL_MS);
+  db.update(apiKeys)
+    .set({ lastUsedAt: now })
+    .where(and(eq(apiKeys.id, apiKeyId), or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, threshold))))
+    .then(
+      () => undefined,
+      (err: unknown) => {
+        lastWritten.delete(apiKeyId);
+        onError(err);
+      },
+    );
+}

@@ -1,0 +1,25 @@
+// Gives every request an id (kept from X-Request-Id when sane), a child logger carrying it, and one
+// completion log line with status and duration.
+import crypto from 'node:crypto';
+import type { NextFunction, Request, Response } from 'express';
+import type { Logger } from 'pino';
+
+const SAFE_ID = /^[A-Za-z0-9._-]{8,64}$/;
+
+export function requestId(log: Logger) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const incoming = req.get('x-request-id');
+    req.id = incoming && SAFE_ID.test(incoming) ? incoming : `req_${crypto.randomUUID().replaceAll('-', '')}`;
+    req.log = log.child({ reqId: req.id });
+    req.actor = { kind: 'anonymous', ip: req.ip };
+    req.authVia = 'none';
+    res.setHeader('X-Request-Id', req.id);
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      const level = res.statusCode >= 500 ? 'error' : 'info';
+      req.log[level]({ method: req.method, url: req.originalUrl.split('?')[0], status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'request');
+    });
+    next();
+  };
+}
