@@ -3,6 +3,7 @@
 import { initTRPC, TRPCError } from '@trpc/server';
 import type { CreateExpressContextOptions } from '@trpc/server/adapters/express';
 import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
+import superjson from 'superjson';
 import { ZodError } from 'zod';
 import { requireOrgActor, requireSessionActor, type Services } from '../domain/context.ts';
 import { AppError, type ErrorCode } from '../domain/errors.ts';
@@ -28,6 +29,7 @@ const STATUS_TO_TRPC: Record<number, TRPC_ERROR_CODE_KEY> = {
 };
 
 const t = initTRPC.context<TrpcContext>().create({
+  transformer: superjson,
   errorFormatter({ shape, error, ctx }) {
     const cause = error.cause;
     let appError: AppError | undefined;
