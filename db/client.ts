@@ -69,18 +69,18 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
     kind: 'postgres',
     db,
     async migrate() {
-      const conn = await client.reserve();
+      // A dedicated single connection holds the advisory lock while the migrator runs on it, so
+      // that several processes starting together apply the migrations exactly once.
+      const conn = postgres(options.url, { max: 1, onnotice: () => {}, connect_timeout: 10 });
       try {
         await conn`select pg_advisory_lock(${MIGRATION_LOCK_ID})`;
         try {
-          await migratePostgres(drizzlePostgres({ client: conn as unknown as postgres.Sql, schema }), {
-            migrationsFolder,
-          });
+          await migratePostgres(drizzlePostgres({ client: conn, schema }), { migrationsFolder });
         } finally {
           await conn`select pg_advisory_unlock(${MIGRATION_LOCK_ID})`;
         }
       } finally {
-        conn.release();
+        await conn.end({ timeout: 5 });
       }
     },
     async listen(channel, onPayload) {

@@ -68,8 +68,8 @@ export function apiRateLimit(db: Db, limits: { authenticatedPerHour: number; ano
     passOnStoreError: true,
     validate: { trustProxy: false, xForwardedForHeader: false },
     handler: (req: Request, res: Response) => {
-      const reset = Number(res.getHeader('X-RateLimit-Reset'));
-      const retryAfter = Number.isFinite(reset) ? reset - Math.floor(Date.now() / 1000) : 60;
+      const resetTime = (req as Request & { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime;
+      const retryAfter = resetTime ? Math.ceil((resetTime.getTime() - Date.now()) / 1000) : 60;
       sendError(res, new AppError('RATE_LIMIT_EXCEEDED', 'Too many requests, slow down', { retryAfterSeconds: retryAfter }));
     },
   });
