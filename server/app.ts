@@ -12,6 +12,8 @@ import { apiNotFound, errorHandler } from './http/errors.ts';
 import { originCheck } from './http/origin-check.ts';
 import { apiRateLimit } from './http/rate-limit.ts';
 import { requestId } from './http/request-id.ts';
+import { localDownloadRoutes } from './adapters/storage/local-download-route.ts';
+import { agentAppRoutes } from './rest/agent-apps.ts';
 import { apiKeyRoutes } from './rest/api-keys.ts';
 import { authRoutes } from './rest/auth.ts';
 import { devRoutes } from './rest/dev.ts';
@@ -78,9 +80,11 @@ export function createApp({ services, database, spaDir = SPA_DIR }: AppDeps): Ex
     }),
   );
   api.use(healthRoutes(services, database));
+  if (services.adapters.storage.kind === 'local') api.use(localDownloadRoutes(services.adapters.storage, config));
   api.use(authRoutes(services));
   api.use(organizationRoutes(services));
   api.use(apiKeyRoutes(services));
+  api.use(agentAppRoutes(services));
   if (!config.isProduction) api.use(devRoutes(services));
   api.use(apiNotFound());
   api.use(errorHandler());

@@ -50,6 +50,15 @@ const envSchema = z.object({
   LOGIN_MAX_FAILURES: int(10, 1),
   LOGIN_FAILURE_WINDOW_MINUTES: int(15, 1),
   BODY_LIMIT: z.string().optional().default('1mb'),
+  // Object storage: S3 (or MinIO/any S3-compatible server) when S3_BUCKET is set, else DATA_DIR/objects.
+  S3_BUCKET: optionalString,
+  S3_ENDPOINT: optionalString.pipe(z.url({ protocol: /^https?$/, message: 'must be an http(s):// URL' }).optional()),
+  S3_REGION: z.string().optional().default('us-east-1'),
+  S3_ACCESS_KEY_ID: optionalString,
+  S3_SECRET_ACCESS_KEY: optionalString,
+  S3_FORCE_PATH_STYLE: bool(false),
+  DOWNLOAD_URL_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
+  DOWNLOAD_URL_TTL_SECONDS: int(3600, 1, 604800),
 });
 
 export type Config = {
@@ -74,6 +83,19 @@ export type Config = {
   rateLimit: { authenticatedPerHour: number; anonymousPerHour: number };
   login: { maxFailures: number; windowMinutes: number };
   bodyLimit: string;
+  /** Present when S3_BUCKET is set; credentials fall back to the AWS default chain when unset. */
+  s3:
+    | {
+        bucket: string;
+        endpoint: string | undefined;
+        region: string;
+        accessKeyId: string | undefined;
+        secretAccessKey: string | undefined;
+        forcePathStyle: boolean;
+      }
+    | undefined;
+  /** Local-storage signed download links; secret undefined = generated once into DATA_DIR/secrets. */
+  downloadUrl: { secret: string | undefined; ttlSeconds: number };
 };
 
 export class ConfigError extends Error {}
@@ -94,6 +116,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  if ((e.S3_ACCESS_KEY_ID === undefined) !== (e.S3_SECRET_ACCESS_KEY === undefined)) {
+    throw new ConfigError('Invalid configuration:\n  S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY: set both or neither');
+  }
   const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
   return {
     env: e.NODE_ENV,
@@ -120,5 +145,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     login: { maxFailures: e.LOGIN_MAX_FAILURES, windowMinutes: e.LOGIN_FAILURE_WINDOW_MINUTES },
     bodyLimit: e.BODY_LIMIT,
+    s3: e.S3_BUCKET
+      ? {
+          bucket: e.S3_BUCKET,
+          endpoint: e.S3_ENDPOINT,
+          region: e.S3_REGION,
+          accessKeyId: e.S3_ACCESS_KEY_ID,
+          secretAccessKey: e.S3_SECRET_ACCESS_KEY,
+          forcePathStyle: e.S3_FORCE_PATH_STYLE,
+        }
+      : undefined,
+    downloadUrl: { secret: e.DOWNLOAD_URL_SECRET, ttlSeconds: e.DOWNLOAD_URL_TTL_SECONDS },
   };
 }

@@ -2,6 +2,7 @@
 import type { Logger } from 'pino';
 import { openDatabase, type DatabaseHandle } from '../db/client.ts';
 import { createMailAdapter } from './adapters/mail/index.ts';
+import { createStorageAdapter } from './adapters/storage/index.ts';
 import type { Config } from './config.ts';
 import type { Services } from './domain/context.ts';
 import { createLucia } from './domain/auth/session-store.ts';
@@ -20,6 +21,6 @@ export function createServices(config: Config, database: DatabaseHandle, log: Lo
     log,
     now: () => new Date(),
     lucia: createLucia(db, config),
-    adapters: { mail: createMailAdapter(config, db, log) },
+    adapters: { mail: createMailAdapter(config, db, log), storage: createStorageAdapter(config, log) },
   };
 }

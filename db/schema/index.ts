@@ -4,3 +4,5 @@ export * from './api-keys.ts';
 export * from './billing.ts';
 export * from './audit.ts';
 export * from './platform.ts';
+export * from './apps.ts';
+export * from './deployments.ts';

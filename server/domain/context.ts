@@ -5,11 +5,13 @@ import type { Db } from '../../db/client.ts';
 import type { Role } from '../../db/schema/index.ts';
 import type { Config } from '../config.ts';
 import type { MailAdapter } from '../adapters/mail/mail-adapter.ts';
+import type { StorageAdapter } from '../adapters/storage/storage-adapter.ts';
 import { AppError, forbidden, unauthorized } from './errors.ts';
 import type { AuthLucia } from './auth/session-store.ts';
 
 export type Adapters = {
   mail: MailAdapter;
+  storage: StorageAdapter;
 };
 
 /** Who is acting. A session actor has a user; an API-key actor has a key and acts as its org. */

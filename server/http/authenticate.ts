@@ -83,6 +83,9 @@ export function authenticate(deps: { db: Db; lucia: AuthLucia; now: () => Date }
 /** The Set-Cookie header for a session: a browser-session cookie, or a dated one for remember-me. */
 export function sessionCookieHeader(lucia: AuthLucia, accessToken: string, expires: Date | null): string {
   const cookie = lucia.createSessionCookie(accessToken);
+  // lucia adds Max-Age (400 days with `expires: false`), which would outlive the browser session
+  // and take precedence over Expires: the lifetime is decided here alone.
+  delete cookie.attributes.maxAge;
   if (expires) cookie.attributes.expires = expires;
   return cookie.serialize();
 }

@@ -18,8 +18,22 @@ export function requestId(log: Logger) {
     res.on('finish', () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       const level = res.statusCode >= 500 ? 'error' : 'info';
-      req.log[level]({ method: req.method, url: req.originalUrl.split('?')[0], status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'request');
+      req.log[level]({ method: req.method, url: redactPath(req.originalUrl), status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'request');
     });
     next();
   };
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The path without its query string, and with token-like segments (long random strings that are
+ * not UUIDs, e.g. invitation tokens in /api/invitations/:token) replaced, so logs never hold secrets.
+ */
+export function redactPath(url: string): string {
+  const pathOnly = url.split('?')[0];
+  return pathOnly
+    .split('/')
+    .map((seg) => (seg.length >= 20 && !UUID.test(seg) && /^[A-Za-z0-9_\-.~%]+$/.test(seg) ? '[redacted]' : seg))
+    .join('/');
 }

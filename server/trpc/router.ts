@@ -1,4 +1,5 @@
 import { apiKeysRouter } from './api-keys.ts';
+import { appsRouter } from './apps.ts';
 import { authRouter } from './auth.ts';
 import { router } from './init.ts';
 import { orgRouter } from './organizations.ts';
@@ -7,6 +8,7 @@ export const appRouter = router({
   auth: authRouter,
   org: orgRouter,
   apiKeys: apiKeysRouter,
+  apps: appsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,11 +1,8 @@
 // Password hashing with argon2id (@node-rs/argon2: prebuilt, no install scripts).
 import { hash, verify } from '@node-rs/argon2';
-import { z } from 'zod';
 
-export const passwordSchema = z
-  .string()
-  .min(8, 'Password must be at least 8 characters')
-  .max(256, 'Password must be at most 256 characters');
+// The rules for a new password live with the other input schemas (shared with the SPA).
+export { passwordSchema } from './auth-schemas.ts';
 
 // OWASP-recommended argon2id parameters (19 MiB, 2 iterations, 1 lane).
 const OPTIONS = { memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;

@@ -1,6 +1,5 @@
 // Checks each service for GET /api/health. The database is essential: when it does not answer the
 // whole check is unhealthy (503).
-import fs from 'node:fs/promises';
 import type { DatabaseHandle } from '../../../db/client.ts';
 import type { Services } from '../context.ts';
 
@@ -22,7 +21,7 @@ function withTimeout<T>(p: Promise<T>): Promise<T> {
 export async function checkHealth(services: Services, database: Pick<DatabaseHandle, 'ping'>): Promise<HealthReport> {
   const [db, storage, mail] = await Promise.allSettled([
     withTimeout(database.ping()),
-    withTimeout(fs.access(services.config.dataDir, fs.constants.W_OK)),
+    withTimeout(services.adapters.storage.check()),
     withTimeout(services.adapters.mail.check()),
   ]);
   const databaseOk = db.status === 'fulfilled';

@@ -21,12 +21,17 @@ export async function createOrganization(
       description: 'Signup credits',
     }));
   }
-  await recordAudit(tx, input.actor.kind === 'anonymous' ? { kind: 'session', userId: input.ownerUserId, sessionId: '', orgId: org.id, role: 'owner', ip: input.actor.ip } : input.actor, {
+  // At signup nobody is signed in yet: the audit row names the new owner as the actor.
+  const auditActor: Actor =
+    input.actor.kind === 'anonymous'
+      ? { kind: 'session', userId: input.ownerUserId, sessionId: '', orgId: org.id, role: 'owner', ip: input.actor.ip }
+      : input.actor;
+  await recordAudit(tx, auditActor, {
     orgId: org.id,
     action: 'organization.create',
     resourceType: 'organization',
     resourceId: org.id,
-    metadata: { name: input.name },
+    metadata: { name: input.name, signupCredits: input.signupCredits },
   });
   return { ...org, credits };
 }

@@ -1,0 +1,158 @@
+// Local storage (the embedded default): objects are files under DATA_DIR/objects/<key>. A put streams
+// into a temp file in the target's directory while hashing, then renames it over the key (atomic);
+// the temp file is removed on any error. Signed links point at the local download route.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { AppError } from '../../domain/errors.ts';
+import type { DownloadUrlSigner } from './download-url-signer.ts';
+import { HashingCounter } from './hashing-stream.ts';
+import {
+  assertValidKey,
+  assertValidPrefix,
+  assertValidRange,
+  objectNotFound,
+  type ByteRange,
+  type PutOptions,
+  type PutResult,
+  type SignedUrlOptions,
+  type StorageAdapter,
+} from './storage-adapter.ts';
+
+const MISSING = new Set(['ENOENT', 'ENOTDIR']);
+const errno = (err: unknown) => (err as NodeJS.ErrnoException)?.code ?? '';
+
+export class LocalStorage implements StorageAdapter {
+  readonly kind = 'local' as const;
+  readonly rootDir: string;
+  readonly #signer: DownloadUrlSigner;
+
+  constructor(options: { rootDir: string; signer: DownloadUrlSigner }) {
+    this.rootDir = path.resolve(options.rootDir);
+    this.#signer = options.signer;
+  }
+
+  /** The file path of a key; refuses anything that would leave the root directory. */
+  #pathOf(keyOrPrefix: string): string {
+    const resolved = path.resolve(this.rootDir, ...keyOrPrefix.split('/').filter((s) => s !== ''));
+    if (!resolved.startsWith(this.rootDir + path.sep)) {
+      throw new AppError('VALIDATION_ERROR', `Invalid storage key: ${JSON.stringify(keyOrPrefix)}`);
+    }
+    return resolved;
+  }
+
+  async put(key: string, body: NodeJS.ReadableStream | Readable, opts: PutOptions = {}): Promise<PutResult> {
+    assertValidKey(key);
+    const target = this.#pathOf(key);
+    const hasher = new HashingCounter(opts.maxBytes);
+    const dir = path.dirname(target);
+    const temp = path.join(dir, `.${path.basename(target)}.${crypto.randomBytes(8).toString('hex')}.upload`);
+    try {
+      await fsp.mkdir(dir, { recursive: true });
+      // flush: fsync before close, so a rename never publishes a file whose bytes are not on disk.
+      await pipeline(body, hasher, fs.createWriteStream(temp, { flags: 'wx', flush: true }));
+      await fsp.rename(temp, target);
+    } catch (err) {
+      await fsp.rm(temp, { force: true });
+      destroyQuietly(body);
+      throw err;
+    }
+    return { key, size: hasher.byteCount, sha256: hasher.sha256 };
+  }
+
+  async get(key: string, range?: ByteRange): Promise<Readable> {
+    assertValidKey(key);
+    assertValidRange(range);
+    let handle: fsp.FileHandle;
+    try {
+      handle = await fsp.open(this.#pathOf(key), 'r');
+    } catch (err) {
+      if (MISSING.has(errno(err)) || errno(err) === 'EISDIR') throw objectNotFound(key);
+      throw err;
+    }
+    try {
+      const stat = await handle.stat();
+      if (!stat.isFile()) throw objectNotFound(key);
+      if (range && range.start >= stat.size) throw new AppError('VALIDATION_ERROR', `Range not satisfiable for ${stat.size} bytes`);
+      const end = range ? Math.min(range.end, stat.size - 1) : undefined;
+      return handle.createReadStream({ start: range?.start ?? 0, end, autoClose: true });
+    } catch (err) {
+      await handle.close();
+      throw err;
+    }
+  }
+
+  async head(key: string): Promise<{ size: number } | null> {
+    assertValidKey(key);
+    try {
+      const stat = await fsp.stat(this.#pathOf(key));
+      return stat.isFile() ? { size: stat.size } : null;
+    } catch (err) {
+      if (MISSING.has(errno(err))) return null;
+      throw err;
+    }
+  }
+
+  async delete(key: string): Promise<void> {
+    assertValidKey(key);
+    try {
+      await fsp.unlink(this.#pathOf(key));
+    } catch (err) {
+      // Missing, or a directory (no object has that key): nothing to delete.
+      if (MISSING.has(errno(err)) || errno(err) === 'EISDIR' || errno(err) === 'EPERM') return;
+      throw err;
+    }
+  }
+
+  async deletePrefix(prefix: string): Promise<void> {
+    assertValidPrefix(prefix);
+    if (prefix.endsWith('/')) {
+      const dir = this.#pathOf(prefix);
+      const stat = await fsp.lstat(dir).catch((err) => (MISSING.has(errno(err)) ? null : Promise.reject(err)));
+      if (stat?.isDirectory()) await fsp.rm(dir, { recursive: true, force: true });
+      return;
+    }
+    // A partial last segment ("orgs/o1/apps/a1/pkg"): every entry of the parent starting with it.
+    const slash = prefix.lastIndexOf('/');
+    const parent = slash === -1 ? this.rootDir : this.#pathOf(prefix.slice(0, slash));
+    const partial = prefix.slice(slash + 1);
+    let entries: string[];
+    try {
+      entries = await fsp.readdir(parent);
+    } catch (err) {
+      if (MISSING.has(errno(err))) return;
+      throw err;
+    }
+    for (const name of entries) {
+      if (name.startsWith(partial)) await fsp.rm(path.join(parent, name), { recursive: true, force: true });
+    }
+  }
+
+  async signedUrl(key: string, opts: SignedUrlOptions = {}): Promise<string> {
+    assertValidKey(key);
+    return this.#signer.sign(key, opts);
+  }
+
+  describe(key: string): { key: string } {
+    assertValidKey(key);
+    return { key: this.#pathOf(key) };
+  }
+
+  async check(): Promise<void> {
+    await fsp.mkdir(this.rootDir, { recursive: true });
+    const probe = path.join(this.rootDir, `.health-${crypto.randomBytes(6).toString('hex')}`);
+    try {
+      await fsp.writeFile(probe, 'ok', { flag: 'wx' });
+    } finally {
+      await fsp.rm(probe, { force: true });
+    }
+  }
+}
+
+function destroyQuietly(body: NodeJS.ReadableStream | Readable): void {
+  const stream = body as Partial<Readable>;
+  if (typeof stream.destroy === 'function' && !stream.destroyed) stream.destroy();
+}

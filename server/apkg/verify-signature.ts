@@ -1,0 +1,88 @@
+// Detached OpenPGP signature over the exact APKG bytes (apkg-format.md §5), binary or ASCII-armoured.
+// The package file is streamed through openpgp (Web Streams): it is hashed as it is read, never
+// loaded whole. Never throws: problems come back as `{ valid: false, error }`.
+import { createReadStream } from 'node:fs';
+import { Readable } from 'node:stream';
+import * as openpgp from 'openpgp';
+
+export interface SignatureVerification {
+  valid: boolean;
+  /** Key id (16 hex digits, upper case) of the key that made the signature, when known. */
+  keyId?: string;
+  /** Fingerprint (upper case hex) of the trusted primary key that verified the signature. */
+  fingerprint?: string;
+  error?: string;
+}
+
+/** Detached signatures are a few hundred bytes; refuse anything absurd before parsing it. */
+const MAX_SIGNATURE_BYTES = 64 * 1024;
+
+export async function verifyDetachedSignature(
+  filePath: string,
+  signatureBytes: Uint8Array,
+  armoredPublicKeys: string[],
+): Promise<SignatureVerification> {
+  if (signatureBytes.length === 0) return { valid: false, error: 'Signature is empty' };
+  if (signatureBytes.length > MAX_SIGNATURE_BYTES) return { valid: false, error: 'Signature is not a valid OpenPGP signature (too large)' };
+
+  let signature: openpgp.Signature;
+  try {
+    signature = isArmored(signatureBytes)
+      ? await openpgp.readSignature({ armoredSignature: new TextDecoder().decode(signatureBytes) })
+      : await openpgp.readSignature({ binarySignature: signatureBytes });
+  } catch {
+    return { valid: false, error: 'Signature is not a valid OpenPGP signature' };
+  }
+  const issuers = signature.getSigningKeyIDs();
+  if (issuers.length === 0) return { valid: false, error: 'Signature is not a valid OpenPGP signature' };
+  const issuerKeyId = issuers[0].toHex().toUpperCase();
+
+  const keys: openpgp.Key[] = [];
+  for (const armored of armoredPublicKeys) {
+    try {
+      keys.push(...(await openpgp.readKeys({ armoredKeys: armored })));
+    } catch {
+      // an unreadable trusted key is skipped; the others still count
+    }
+  }
+  if (keys.length === 0) return { valid: false, keyId: issuerKeyId, error: 'No valid trusted public key to verify the signature with' };
+
+  const trusted = keys.filter((key) => issuers.some((id) => key.getKeys(id).length > 0));
+  if (trusted.length === 0) {
+    return { valid: false, keyId: issuerKeyId, error: `Signature verification failed: key ${issuerKeyId} is not a trusted key` };
+  }
+
+  const file = createReadStream(filePath);
+  try {
+    const message = await openpgp.createMessage({
+      binary: Readable.toWeb(file) as unknown as ReadableStream<Uint8Array>,
+    });
+    const result = await openpgp.verify({ message, signature, verificationKeys: trusted, format: 'binary' });
+    // The data must be read for the streamed hash to complete; it is discarded as it goes.
+    const reader = (result.data as ReadableStream<Uint8Array>).getReader();
+    while (!(await reader.read()).done) {
+      /* drain */
+    }
+    let lastError = 'the package does not match the signature';
+    for (const s of result.signatures) {
+      const keyId = s.keyID.toHex().toUpperCase();
+      try {
+        await s.verified;
+        const key = trusted.find((k) => k.getKeys(s.keyID).length > 0);
+        return { valid: true, keyId, fingerprint: key?.getFingerprint().toUpperCase() };
+      } catch (err) {
+        lastError = err instanceof Error ? err.message : String(err);
+      }
+    }
+    return { valid: false, keyId: issuerKeyId, error: `Signature verification failed: ${lastError}` };
+  } catch (err) {
+    return { valid: false, keyId: issuerKeyId, error: `Signature verification failed: ${err instanceof Error ? err.message : String(err)}` };
+  } finally {
+    file.destroy();
+  }
+}
+
+function isArmored(bytes: Uint8Array): boolean {
+  const head = Buffer.from(bytes.subarray(0, 200)).toString('latin1').replace(/^\xEF\xBB\xBF/, '').trimStart();
+  return head.startsWith('-----BEGIN PGP');
+}
