@@ -50,6 +50,13 @@ const envSchema = z.object({
   LOGIN_MAX_FAILURES: int(10, 1),
   LOGIN_FAILURE_WINDOW_MINUTES: int(15, 1),
   BODY_LIMIT: z.string().optional().default('1mb'),
+  SECRETS_ENCRYPTION_KEY: optionalString.pipe(
+    z
+      .string()
+      .regex(/^[A-Za-z0-9+/_=-]{43,}$/, 'must be 32 random bytes, base64 or base64url (openssl rand -base64 32)')
+      .optional(),
+  ),
+  SECRETS_ENCRYPTION_PREVIOUS_KEYS: optionalString,
   // Object storage: S3 (or MinIO/any S3-compatible server) when S3_BUCKET is set, else DATA_DIR/objects.
   S3_BUCKET: optionalString,
   S3_ENDPOINT: optionalString.pipe(z.url({ protocol: /^https?$/, message: 'must be an http(s):// URL' }).optional()),
@@ -83,6 +90,10 @@ export type Config = {
   rateLimit: { authenticatedPerHour: number; anonymousPerHour: number };
   login: { maxFailures: number; windowMinutes: number };
   bodyLimit: string;
+  /** Current AES-256-GCM key (base64); undefined → generated into DATA_DIR/secrets. */
+  secretsEncryptionKey: string | undefined;
+  /** Older keys still accepted for decryption during a rotation (comma-separated). */
+  secretsPreviousKeys: string[];
   /** Present when S3_BUCKET is set; credentials fall back to the AWS default chain when unset. */
   s3:
     | {
@@ -145,6 +156,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     login: { maxFailures: e.LOGIN_MAX_FAILURES, windowMinutes: e.LOGIN_FAILURE_WINDOW_MINUTES },
     bodyLimit: e.BODY_LIMIT,
+    secretsEncryptionKey: e.SECRETS_ENCRYPTION_KEY,
+    secretsPreviousKeys: (e.SECRETS_ENCRYPTION_PREVIOUS_KEYS ?? '').split(',').map((k) => k.trim()).filter(Boolean),
     s3: e.S3_BUCKET
       ? {
           bucket: e.S3_BUCKET,

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 // Builds the services (database, adapters, auth) the app and workers share, from configuration.
 import type { Logger } from 'pino';
 import { openDatabase, type DatabaseHandle } from '../db/client.ts';
@@ -6,6 +7,8 @@ import { createStorageAdapter } from './adapters/storage/index.ts';
 import type { Config } from './config.ts';
 import type { Services } from './domain/context.ts';
 import { createLucia } from './domain/auth/session-store.ts';
+import { createSecretBox } from './domain/crypto/secret-box.ts';
+import { readOrCreateSecretFile } from './secret-files.ts';
 
 export async function openConfiguredDatabase(config: Config): Promise<DatabaseHandle> {
   return config.databaseUrl
@@ -21,6 +24,14 @@ export function createServices(config: Config, database: DatabaseHandle, log: Lo
     log,
     now: () => new Date(),
     lucia: createLucia(db, config),
+    secrets: createSecretBox(resolveEncryptionKey(config, log), config.secretsPreviousKeys),
     adapters: { mail: createMailAdapter(config, db, log), storage: createStorageAdapter(config, log) },
   };
+}
+
+function resolveEncryptionKey(config: Config, log: Logger): string {
+  if (config.secretsEncryptionKey) return config.secretsEncryptionKey;
+  const { value, created } = readOrCreateSecretFile(config.dataDir, 'secrets-encryption', () => crypto.randomBytes(32).toString('base64'));
+  if (created) log.warn({ file: `${config.dataDir}/secrets/secrets-encryption.key` }, 'generated a secrets encryption key into DATA_DIR; set SECRETS_ENCRYPTION_KEY in production and back it up');
+  return value;
 }

@@ -63,10 +63,21 @@ const DEPENDENCY =
 
 export type ParsedYaml = { ok: true; value: unknown } | { ok: false; error: string };
 
-/** Parses agent.yaml with YAML 1.1 rules (as PyYAML, which the Pixell tools use). */
+// PyYAML's booleans: YAML 1.1 without the single letters y/Y/n/N.
+const PYYAML_TRUE = /^(?:[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/;
+const PYYAML_FALSE = /^(?:[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/;
+
+function pyyamlBooleans(tags: YAML.Tags): YAML.Tags {
+  return tags.map((tag) => {
+    if (typeof tag !== 'object' || tag.tag !== 'tag:yaml.org,2002:bool' || !('test' in tag) || !tag.test) return tag;
+    return { ...tag, test: tag.identify?.(true) ? PYYAML_TRUE : PYYAML_FALSE } as typeof tag;
+  });
+}
+
+/** Parses agent.yaml with YAML 1.1 rules, as PyYAML (which the Pixell tools use) reads it. */
 export function parseManifestYaml(text: string): ParsedYaml {
   const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  const doc = YAML.parseDocument(source, { version: '1.1', prettyErrors: false });
+  const doc = YAML.parseDocument(source, { version: '1.1', prettyErrors: false, customTags: pyyamlBooleans });
   if (doc.errors.length > 0) {
     const e = doc.errors[0];
     const where = e.linePos?.[0] ? ` (line ${e.linePos[0].line}, column ${e.linePos[0].col})` : '';

@@ -125,8 +125,10 @@ export async function scanApkgArchive(filePath: string, limits: ScanLimits, capt
       if (mode === S_IFLNK) entryError(`Symbolic links are not allowed in packages: ${show(name)}`);
 
       const key = normalizeEntryName(name);
+      let duplicate = false;
       if (!unsafe) {
-        if (seen.has(key + (isDirectory ? '/' : ''))) entryError(`Duplicate entry in archive: ${show(name)}`);
+        duplicate = seen.has(key + (isDirectory ? '/' : ''));
+        if (duplicate) entryError(`Duplicate entry in archive: ${show(name)}`);
         seen.add(key + (isDirectory ? '/' : ''));
         addFolders(result.folders, key, isDirectory);
         if (!isDirectory && mode !== S_IFLNK && key !== '') result.files.add(key);
@@ -158,7 +160,7 @@ export async function scanApkgArchive(filePath: string, limits: ScanLimits, capt
         return fatal(`Invalid APKG format: entry ${show(name)} has a different name in its local header`);
       }
 
-      const wanted = !isDirectory && !unsafe && capture.has(key);
+      const wanted = !isDirectory && !unsafe && !duplicate && mode !== S_IFLNK && capture.has(key);
       const stop = await inflateEntry(zip, entry, header.fileDataStart, name, limits, result, wanted ? key : null);
       if (stop) return fatal(stop);
     }

@@ -8,6 +8,7 @@ import type { MailAdapter } from '../adapters/mail/mail-adapter.ts';
 import type { StorageAdapter } from '../adapters/storage/storage-adapter.ts';
 import { AppError, forbidden, unauthorized } from './errors.ts';
 import type { AuthLucia } from './auth/session-store.ts';
+import type { SecretBox } from './crypto/secret-box.ts';
 
 export type Adapters = {
   mail: MailAdapter;
@@ -32,6 +33,8 @@ export type Services = {
   config: Config;
   adapters: Adapters;
   lucia: AuthLucia;
+  /** Encrypts secrets at rest (webhook secrets, deploy-time env, app secrets). */
+  secrets: SecretBox;
   log: Logger;
   now: () => Date;
 };

@@ -2,8 +2,7 @@
 // (+ `&name=…` for the offered file name). sig = base64url(HMAC-SHA256(secret, "v1\nkey\nexpires\nname"))
 // so neither the key, the expiry nor the file name can be changed; comparison is constant-time.
 import crypto from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
+import { readOrCreateSecretFile } from '../../secret-files.ts';
 import type { Config } from '../../config.ts';
 import { AppError } from '../../domain/errors.ts';
 import { constantTimeEqual } from '../../domain/tokens.ts';
@@ -58,33 +57,5 @@ export function createDownloadUrlSigner(options: {
  */
 export function resolveDownloadUrlSecret(config: Pick<Config, 'dataDir' | 'downloadUrl'>): string {
   if (config.downloadUrl.secret) return config.downloadUrl.secret;
-  const dir = path.join(config.dataDir, 'secrets');
-  const file = path.join(dir, 'download-url.key');
-  const existing = readKeyFile(file);
-  if (existing) return existing;
-  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const temp = `${file}.${process.pid}.${crypto.randomBytes(6).toString('hex')}.tmp`;
-  try {
-    fs.writeFileSync(temp, `${crypto.randomBytes(32).toString('base64url')}\n`, { mode: 0o600, flag: 'wx' });
-    try {
-      fs.linkSync(temp, file);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    }
-  } finally {
-    fs.rmSync(temp, { force: true });
-  }
-  const created = readKeyFile(file);
-  if (!created) throw new Error(`Download URL secret file ${file} is empty`);
-  return created;
-}
-
-function readKeyFile(file: string): string | undefined {
-  try {
-    const value = fs.readFileSync(file, 'utf8').trim();
-    return value === '' ? undefined : value;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
-  }
+  return readOrCreateSecretFile(config.dataDir, 'download-url').value;
 }

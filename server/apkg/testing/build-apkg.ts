@@ -216,7 +216,7 @@ export async function buildApkg(opts: BuildApkgOptions = {}): Promise<Buffer> {
   const manifest = mergeManifest(defaultManifest(style, name, version), opts.manifest ?? {});
 
   const files = new Map<string, string | Buffer>();
-  if (opts.agentYaml !== null) files.set('agent.yaml', opts.agentYaml ?? YAML.stringify(manifest));
+  if (opts.agentYaml !== null) files.set('agent.yaml', opts.agentYaml ?? YAML.stringify(manifest, { version: '1.1' }));
   if (opts.env !== null) files.set('.env', opts.env ?? DEFAULT_TEST_ENV);
   for (const [k, v] of Object.entries(defaultFiles(style))) files.set(k, v);
   if (opts.packageJson !== null) {
