@@ -14,6 +14,8 @@ import { apiRateLimit } from './http/rate-limit.ts';
 import { requestId } from './http/request-id.ts';
 import { localDownloadRoutes } from './adapters/storage/local-download-route.ts';
 import { agentAppRoutes } from './rest/agent-apps.ts';
+import { deploymentEventStreamRoute, deploymentRoutes } from './rest/deployments.ts';
+import { packageRoutes } from './rest/packages.ts';
 import { apiKeyRoutes } from './rest/api-keys.ts';
 import { authRoutes } from './rest/auth.ts';
 import { devRoutes } from './rest/dev.ts';
@@ -85,6 +87,9 @@ export function createApp({ services, database, spaDir = SPA_DIR }: AppDeps): Ex
   api.use(organizationRoutes(services));
   api.use(apiKeyRoutes(services));
   api.use(agentAppRoutes(services));
+  api.use(packageRoutes(services));
+  api.use(deploymentRoutes(services));
+  api.use(deploymentEventStreamRoute(services));
   if (!config.isProduction) api.use(devRoutes(services));
   api.use(apiNotFound());
   api.use(errorHandler());

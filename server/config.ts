@@ -57,6 +57,14 @@ const envSchema = z.object({
       .optional(),
   ),
   SECRETS_ENCRYPTION_PREVIOUS_KEYS: optionalString,
+  MAX_PACKAGE_BYTES: int(100 * 1024 * 1024, 1),
+  DEPLOYMENT_WORKER: z.enum(['inline', 'off']).optional().default('inline'),
+  DEPLOYMENT_CONCURRENCY: int(2, 1, 64),
+  DEPLOYMENT_LEASE_SECONDS: int(30, 2, 3600),
+  DEPLOYMENT_MAX_ATTEMPTS: int(3, 1, 100),
+  DEPLOYMENT_POLL_INTERVAL_MS: int(2000, 50, 60_000),
+  QUEUE_WARNING_DEPTH: int(50, 1),
+  QUEUE_WARNING_FAILURE_RATE: z.coerce.number().min(0).max(1).optional().default(0.25),
   // Object storage: S3 (or MinIO/any S3-compatible server) when S3_BUCKET is set, else DATA_DIR/objects.
   S3_BUCKET: optionalString,
   S3_ENDPOINT: optionalString.pipe(z.url({ protocol: /^https?$/, message: 'must be an http(s):// URL' }).optional()),
@@ -66,6 +74,17 @@ const envSchema = z.object({
   S3_FORCE_PATH_STYLE: bool(false),
   DOWNLOAD_URL_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
   DOWNLOAD_URL_TTL_SECONDS: int(3600, 1, 604800),
+  // Agent runtime (PAR): its management API when RUNTIME_URL is set, else the embedded local runtime.
+  RUNTIME_URL: optionalString.pipe(z.url({ protocol: /^https?$/, message: 'must be an http(s):// URL' }).optional()),
+  RUNTIME_TOKEN: optionalString,
+  RUNTIME_API: z.enum(['push', 'supervisor']).optional().default('push'),
+  RUNTIME_HEALTH_TIMEOUT_SECONDS: int(300, 1, 86_400),
+  RUNTIME_POLL_INTERVAL_MS: int(2000, 10, 600_000),
+  // Secrets injected into agents' environments (apkg-env-secrets.md): static JSON or AWS Secrets Manager.
+  PIXELL_SECRETS_PROVIDER: optionalString.pipe(z.enum(['static', 'aws'], { message: 'must be static or aws' }).optional()),
+  PIXELL_SECRETS_JSON: optionalString,
+  PIXELL_AWS_SECRETS: optionalString,
+  PIXELL_AWS_REGION: optionalString,
 });
 
 export type Config = {
@@ -90,6 +109,16 @@ export type Config = {
   rateLimit: { authenticatedPerHour: number; anonymousPerHour: number };
   login: { maxFailures: number; windowMinutes: number };
   bodyLimit: string;
+  maxPackageBytes: number;
+  deployments: {
+    worker: 'inline' | 'off';
+    concurrency: number;
+    leaseSeconds: number;
+    maxAttempts: number;
+    pollIntervalMs: number;
+    warningDepth: number;
+    warningFailureRate: number;
+  };
   /** Current AES-256-GCM key (base64); undefined → generated into DATA_DIR/secrets. */
   secretsEncryptionKey: string | undefined;
   /** Older keys still accepted for decryption during a rotation (comma-separated). */
@@ -107,7 +136,21 @@ export type Config = {
     | undefined;
   /** Local-storage signed download links; secret undefined = generated once into DATA_DIR/secrets. */
   downloadUrl: { secret: string | undefined; ttlSeconds: number };
+  /** The agent runtime: url undefined = the embedded local runtime under DATA_DIR/runtime. */
+  runtime: {
+    url: string | undefined;
+    token: string | undefined;
+    api: 'push' | 'supervisor';
+    healthTimeoutSeconds: number;
+    pollIntervalMs: number;
+  };
+  /** Secrets provider for agent environments (PIXELL_SECRETS_PROVIDER); undefined = none. */
+  secretsProvider: SecretsProviderConfig | undefined;
 };
+
+export type SecretsProviderConfig =
+  | { kind: 'static'; values: Record<string, string> }
+  | { kind: 'aws'; secretIds: string[]; region: string | undefined };
 
 export class ConfigError extends Error {}
 
@@ -157,6 +200,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     login: { maxFailures: e.LOGIN_MAX_FAILURES, windowMinutes: e.LOGIN_FAILURE_WINDOW_MINUTES },
     bodyLimit: e.BODY_LIMIT,
     secretsEncryptionKey: e.SECRETS_ENCRYPTION_KEY,
+    maxPackageBytes: e.MAX_PACKAGE_BYTES,
+    deployments: {
+      worker: e.DEPLOYMENT_WORKER,
+      concurrency: e.DEPLOYMENT_CONCURRENCY,
+      leaseSeconds: e.DEPLOYMENT_LEASE_SECONDS,
+      maxAttempts: e.DEPLOYMENT_MAX_ATTEMPTS,
+      pollIntervalMs: e.DEPLOYMENT_POLL_INTERVAL_MS,
+      warningDepth: e.QUEUE_WARNING_DEPTH,
+      warningFailureRate: e.QUEUE_WARNING_FAILURE_RATE,
+    },
     secretsPreviousKeys: (e.SECRETS_ENCRYPTION_PREVIOUS_KEYS ?? '').split(',').map((k) => k.trim()).filter(Boolean),
     s3: e.S3_BUCKET
       ? {
@@ -169,5 +222,45 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         }
       : undefined,
     downloadUrl: { secret: e.DOWNLOAD_URL_SECRET, ttlSeconds: e.DOWNLOAD_URL_TTL_SECONDS },
+    runtime: {
+      url: e.RUNTIME_URL?.replace(/\/+$/, ''),
+      token: e.RUNTIME_TOKEN,
+      api: e.RUNTIME_API,
+      healthTimeoutSeconds: e.RUNTIME_HEALTH_TIMEOUT_SECONDS,
+      pollIntervalMs: e.RUNTIME_POLL_INTERVAL_MS,
+    },
+    secretsProvider: parseSecretsProviderConfig(e),
   };
+}
+
+/** PIXELL_SECRETS_PROVIDER and its variables; a bad value is a start-up error (never echoing values). */
+function parseSecretsProviderConfig(e: z.infer<typeof envSchema>): SecretsProviderConfig | undefined {
+  const fail = (message: string): never => {
+    throw new ConfigError(`Invalid configuration:\n  ${message}`);
+  };
+  if (e.PIXELL_SECRETS_PROVIDER === 'static') {
+    if (e.PIXELL_SECRETS_JSON === undefined) return fail('PIXELL_SECRETS_JSON: required when PIXELL_SECRETS_PROVIDER=static');
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(e.PIXELL_SECRETS_JSON);
+    } catch {
+      return fail('PIXELL_SECRETS_JSON: must be valid JSON (an object mapping variable names to strings)');
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      return fail('PIXELL_SECRETS_JSON: must be a JSON object mapping variable names to strings');
+    }
+    const values: Record<string, string> = Object.create(null);
+    for (const [key, value] of Object.entries(parsed)) {
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) fail(`PIXELL_SECRETS_JSON: ${JSON.stringify(key.slice(0, 64))} is not a valid variable name`);
+      if (typeof value !== 'string') fail(`PIXELL_SECRETS_JSON: the value of ${key} must be a string`);
+      values[key] = value as string;
+    }
+    return { kind: 'static', values };
+  }
+  if (e.PIXELL_SECRETS_PROVIDER === 'aws') {
+    const secretIds = (e.PIXELL_AWS_SECRETS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+    if (secretIds.length === 0) return fail('PIXELL_AWS_SECRETS: required when PIXELL_SECRETS_PROVIDER=aws (comma-separated secret names or ARNs)');
+    return { kind: 'aws', secretIds, region: e.PIXELL_AWS_REGION };
+  }
+  return undefined;
 }

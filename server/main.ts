@@ -5,6 +5,7 @@ import { createApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { createLogger } from './log.ts';
 import { createServices, openConfiguredDatabase } from './services.ts';
+import { startWorkers } from './workers/start-workers.ts';
 
 async function main() {
   let config;
@@ -31,6 +32,8 @@ async function main() {
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   log.info({ url: config.publicUrl, port: config.port, mail: services.adapters.mail.kind }, 'Pixell Agent Cloud is listening');
 
+  const workers = await startWorkers(services, database);
+
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
@@ -43,7 +46,11 @@ async function main() {
     forced.unref();
     server.close();
     server.closeIdleConnections();
-    await new Promise<void>((resolve) => server.on('close', resolve));
+    // Long-lived streams (live deployment events) are cut after a grace period; clients reconnect
+    // to another instance and resume from their last event id.
+    setTimeout(() => server.closeAllConnections(), 5_000).unref();
+    await Promise.all([new Promise<void>((resolve) => server.on('close', resolve)), workers.stop(15_000)]);
+    await services.feed.close();
     await database.close();
     log.info('stopped');
     process.exit(0);

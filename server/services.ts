@@ -3,12 +3,14 @@ import crypto from 'node:crypto';
 import type { Logger } from 'pino';
 import { openDatabase, type DatabaseHandle } from '../db/client.ts';
 import { createMailAdapter } from './adapters/mail/index.ts';
+import { createRuntimeAdapter } from './adapters/runtime/index.ts';
 import { createStorageAdapter } from './adapters/storage/index.ts';
 import type { Config } from './config.ts';
 import type { Services } from './domain/context.ts';
 import { createLucia } from './domain/auth/session-store.ts';
 import { createSecretBox } from './domain/crypto/secret-box.ts';
 import { readOrCreateSecretFile } from './secret-files.ts';
+import { createDeploymentFeed } from './realtime/deployment-feed.ts';
 
 export async function openConfiguredDatabase(config: Config): Promise<DatabaseHandle> {
   return config.databaseUrl
@@ -18,14 +20,16 @@ export async function openConfiguredDatabase(config: Config): Promise<DatabaseHa
 
 export function createServices(config: Config, database: DatabaseHandle, log: Logger): Services {
   const db = database.db;
+  const storage = createStorageAdapter(config, log);
   return {
     db,
     config,
     log,
     now: () => new Date(),
     lucia: createLucia(db, config),
+    feed: createDeploymentFeed(database),
     secrets: createSecretBox(resolveEncryptionKey(config, log), config.secretsPreviousKeys),
-    adapters: { mail: createMailAdapter(config, db, log), storage: createStorageAdapter(config, log) },
+    adapters: { mail: createMailAdapter(config, db, log), storage, runtime: createRuntimeAdapter(config, storage, log) },
   };
 }
 

@@ -34,6 +34,8 @@ export const deployments = pgTable(
     currentStep: text('current_step', { enum: DEPLOYMENT_STEPS }),
     steps: jsonb('steps').$type<StepState[]>().notNull(),
     creditsReserved: integer('credits_reserved').notNull().default(0),
+    /** The ledger row of the reservation: it becomes a `usage` row when the deployment completes. */
+    reservationTransactionId: uuid('reservation_transaction_id'),
     /** Deploy-time environment overrides, AES-256-GCM encrypted (never returned in plain text). */
     envEncrypted: text('env_encrypted'),
     error: text('error'),

@@ -6,7 +6,7 @@ import semver from 'semver';
 import { checkEnvHygiene } from './env-hygiene.ts';
 import { checkManifest, normalizeRelative, parseManifestYaml, type ApkgManifest } from './manifest-schema.ts';
 import { parseDotenv } from './parse-dotenv.ts';
-import { scanApkgArchive, formatBytes, type ScanLimits } from './scan-apkg-archive.ts';
+import { formatBytes, normalizeEntryName, scanApkgArchive, type ScanLimits } from './scan-apkg-archive.ts';
 
 export type { ApkgManifest } from './manifest-schema.ts';
 
@@ -135,8 +135,8 @@ export async function validateApkg(filePath: string, options: ValidateApkgOption
       if (!parsed.ok) errors.push(parsed.error);
       else {
         const check = checkManifest(parsed.value, {
-          hasFile: (p) => scan.files.has(normalizeRelative(p)),
-          hasFolder: (p) => scan.folders.has(normalizeRelative(p)),
+          hasFile: (p) => scan.files.has(normalizeEntryName(normalizeRelative(p))),
+          hasFolder: (p) => scan.folders.has(normalizeEntryName(normalizeRelative(p))),
         });
         errors.push(...check.errors);
         warnings.push(...check.warnings);

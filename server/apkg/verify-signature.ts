@@ -38,9 +38,9 @@ export async function verifyDetachedSignature(
   const issuerKeyId = issuers[0].toHex().toUpperCase();
 
   const keys: openpgp.Key[] = [];
-  for (const armored of armoredPublicKeys) {
+  for (const block of armoredPublicKeys.flatMap(splitArmorBlocks)) {
     try {
-      keys.push(...(await openpgp.readKeys({ armoredKeys: armored })));
+      keys.push(...(await openpgp.readKeys({ armoredKeys: block })));
     } catch {
       // an unreadable trusted key is skipped; the others still count
     }
@@ -80,6 +80,12 @@ export async function verifyDetachedSignature(
   } finally {
     file.destroy();
   }
+}
+
+/** A string may hold several armoured key blocks one after the other (openpgp reads one per call). */
+function splitArmorBlocks(text: string): string[] {
+  const blocks = text.match(/-----BEGIN PGP PUBLIC KEY BLOCK-----[\s\S]*?-----END PGP PUBLIC KEY BLOCK-----/g);
+  return blocks && blocks.length > 0 ? blocks : [text];
 }
 
 function isArmored(bytes: Uint8Array): boolean {

@@ -5,14 +5,17 @@ import type { Db } from '../../db/client.ts';
 import type { Role } from '../../db/schema/index.ts';
 import type { Config } from '../config.ts';
 import type { MailAdapter } from '../adapters/mail/mail-adapter.ts';
+import type { RuntimeAdapter } from '../adapters/runtime/runtime-adapter.ts';
 import type { StorageAdapter } from '../adapters/storage/storage-adapter.ts';
 import { AppError, forbidden, unauthorized } from './errors.ts';
 import type { AuthLucia } from './auth/session-store.ts';
 import type { SecretBox } from './crypto/secret-box.ts';
+import type { FeedSubscribe } from './deployments/follow-deployment.ts';
 
 export type Adapters = {
   mail: MailAdapter;
   storage: StorageAdapter;
+  runtime: RuntimeAdapter;
 };
 
 /** Who is acting. A session actor has a user; an API-key actor has a key and acts as its org. */
@@ -35,6 +38,8 @@ export type Services = {
   lucia: AuthLucia;
   /** Encrypts secrets at rest (webhook secrets, deploy-time env, app secrets). */
   secrets: SecretBox;
+  /** Live deployment events (LISTEN/NOTIFY fan-out). */
+  feed: { subscribe: FeedSubscribe; close(): Promise<void> };
   log: Logger;
   now: () => Date;
 };

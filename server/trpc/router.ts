@@ -1,5 +1,6 @@
 import { apiKeysRouter } from './api-keys.ts';
 import { appsRouter } from './apps.ts';
+import { deploymentsRouter, packagesRouter } from './deployments.ts';
 import { authRouter } from './auth.ts';
 import { router } from './init.ts';
 import { orgRouter } from './organizations.ts';
@@ -9,6 +10,8 @@ export const appRouter = router({
   org: orgRouter,
   apiKeys: apiKeysRouter,
   apps: appsRouter,
+  packages: packagesRouter,
+  deployments: deploymentsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -50,6 +50,7 @@ CREATE TABLE "deployments" (
 	"current_step" text,
 	"steps" jsonb NOT NULL,
 	"credits_reserved" integer DEFAULT 0 NOT NULL,
+	"reservation_transaction_id" uuid,
 	"env_encrypted" text,
 	"error" text,
 	"attempts" integer DEFAULT 0 NOT NULL,

@@ -1,0 +1,182 @@
+// Runs the five steps of a claimed deployment. No transaction is held across the runtime call or any
+// other slow work: each step change is its own short write. The lease is renewed while it runs; when
+// renewal fails (cancelled, reaped) the work is aborted and the row is left to whoever now owns it.
+import { eq, sql } from 'drizzle-orm';
+import { Readable } from 'node:stream';
+import type { Db } from '../../../db/client.ts';
+import { agentApps, deployments, packages, type DeploymentStepName, type StepState } from '../../../db/schema/index.ts';
+import type { Services } from '../context.ts';
+import { renewDeploymentLease } from './claim-next-deployment.ts';
+import { recordDeploymentEvent } from './deployment-events.ts';
+import { STEP_LABELS } from './deployment-steps.ts';
+import { completeDeployment, failDeployment } from './finish-deployment.ts';
+import crypto from 'node:crypto';
+
+type DeploymentRow = typeof deployments.$inferSelect;
+
+export type RunOptions = { workerId: string; leaseSeconds: number; signal?: AbortSignal };
+
+export type RunOutcome = { deploymentId: string; status: 'completed' | 'failed' | 'lost'; deployment: DeploymentRow | null; error?: string };
+
+class StepFailure extends Error {}
+
+async function setStep(db: Db, id: string, name: DeploymentStepName, status: StepState['status']) {
+  const at = new Date().toISOString();
+  await db.transaction(async (tx) => {
+    const [row] = await tx.select({ steps: deployments.steps }).from(deployments).where(eq(deployments.id, id)).for('update');
+    const steps = row.steps.map((s) =>
+      s.name !== name
+        ? s
+        : { ...s, status, startedAt: status === 'processing' ? (s.startedAt ?? at) : s.startedAt, completedAt: status === 'completed' || status === 'failed' ? at : null },
+    );
+    await tx
+      .update(deployments)
+      .set({ steps, currentStep: name, updatedAt: sql`now()` })
+      .where(eq(deployments.id, id));
+    await recordDeploymentEvent(tx, id, {
+      type: 'step',
+      step: name,
+      level: status === 'failed' ? 'error' : 'info',
+      message: `${STEP_LABELS[name]}: ${status === 'processing' ? 'started' : status}`,
+      data: { status },
+    });
+  });
+}
+
+async function hashStream(stream: Readable): Promise<{ sha256: string; size: number }> {
+  const hash = crypto.createHash('sha256');
+  let size = 0;
+  for await (const chunk of stream) {
+    hash.update(chunk as Buffer);
+    size += (chunk as Buffer).length;
+  }
+  return { sha256: hash.digest('hex'), size };
+}
+
+export async function runDeployment(services: Services, claimed: DeploymentRow, opts: RunOptions): Promise<RunOutcome> {
+  const { db } = services;
+  const id = claimed.id;
+  const abort = new AbortController();
+  const onOuterAbort = () => abort.abort(new Error('The server is shutting down; the deployment will resume on another worker'));
+  opts.signal?.addEventListener('abort', onOuterAbort, { once: true });
+  let lost = false;
+  const renew = setInterval(
+    () => {
+      renewDeploymentLease(db, id, opts.workerId, opts.leaseSeconds).then(
+        (ok) => {
+          if (!ok && !abort.signal.aborted) {
+            lost = true;
+            abort.abort(new Error('The deployment was cancelled or taken over'));
+          }
+        },
+        (err: unknown) => services.log.warn({ err, deploymentId: id }, 'lease renewal failed'),
+      );
+    },
+    Math.max(500, (opts.leaseSeconds * 1000) / 3),
+  );
+  renew.unref();
+
+  const log = (level: 'info' | 'warn' | 'error', message: string, step: DeploymentStepName, data?: Record<string, unknown>) =>
+    recordDeploymentEvent(db, id, { type: 'log', step, level, message, data });
+
+  let current: DeploymentStepName = 'validate_package';
+  const step = async <T>(name: DeploymentStepName, work: () => Promise<T>): Promise<T> => {
+    if (abort.signal.aborted) throw abort.signal.reason;
+    const state = (await db.select({ steps: deployments.steps }).from(deployments).where(eq(deployments.id, id)))[0]?.steps.find((s) => s.name === name);
+    if (state?.status === 'completed') return undefined as T; // resumed after a lease expiry
+    current = name;
+    await setStep(db, id, name, 'processing');
+    const result = await work();
+    await setStep(db, id, name, 'completed');
+    return result;
+  };
+
+  try {
+    const [pkg] = claimed.packageId ? await db.select().from(packages).where(eq(packages.id, claimed.packageId)) : [];
+    if (!pkg) throw new StepFailure('The package of this deployment no longer exists');
+    const [app] = await db.select().from(agentApps).where(eq(agentApps.id, claimed.appId));
+    if (!app) throw new StepFailure('The agent app of this deployment no longer exists');
+    const storage = services.adapters.storage;
+
+    await step('validate_package', async () => {
+      const { sha256, size } = await hashStream(await storage.get(pkg.storageKey));
+      if (sha256 !== pkg.sha256 || size !== pkg.size) throw new StepFailure('The stored package does not match its checksum; upload it again');
+      await log('info', `Package ${pkg.version} verified: ${size} bytes, sha256 ${sha256.slice(0, 12)}…`, 'validate_package');
+      for (const w of pkg.warnings) await log('warn', w, 'validate_package');
+    });
+
+    await step('upload_to_s3', async () => {
+      const head = await storage.head(pkg.storageKey);
+      if (!head) throw new StepFailure('The package object is missing from storage; upload it again');
+      const where = storage.describe(pkg.storageKey);
+      await log('info', `Package stored at ${where.bucket ? `s3://${where.bucket}/` : 'objects/'}${where.key}`, 'upload_to_s3');
+    });
+
+    const metadataKey = pkg.storageKey.replace(/\.apkg$/, '') + '.metadata.json';
+    await step('generate_metadata', async () => {
+      const metadata = {
+        deployment_id: id,
+        agent_app_id: app.id,
+        package_id: pkg.id,
+        version: pkg.version,
+        sha256: pkg.sha256,
+        size: pkg.size,
+        manifest: pkg.manifest,
+        signature_status: pkg.signatureStatus,
+        generated_at: new Date().toISOString(),
+      };
+      await storage.put(metadataKey, Readable.from([Buffer.from(JSON.stringify(metadata, null, 2))]), { contentType: 'application/json' });
+      await log('info', `Metadata written (${metadataKey.split('/').pop()})`, 'generate_metadata');
+    });
+
+    await step('notify_runtime', async () => {
+      const env = claimed.envEncrypted ? (JSON.parse(services.secrets.decrypt(claimed.envEncrypted)) as Record<string, string>) : {};
+      const runtime = services.adapters.runtime;
+      await log('info', `Deploying to the ${runtime.kind === 'local' ? 'embedded local' : 'remote'} runtime`, 'notify_runtime');
+      const result = await runtime.deploy(
+        {
+          deploymentId: id,
+          agentAppId: app.id,
+          orgId: app.orgId,
+          version: pkg.version,
+          packageKey: pkg.storageKey,
+          packageUrl: await storage.signedUrl(pkg.storageKey, { ttlSeconds: 3600 }),
+          packageSha256: pkg.sha256,
+          packageSize: pkg.size,
+          env,
+          isUpdate: app.activePackageId !== null,
+        },
+        (level, message, data) => void log(level, message, 'notify_runtime', data),
+        abort.signal,
+      );
+      const keys = Object.entries(result.envSources).map(([k, source]) => `${k} (${source})`);
+      if (keys.length) await log('info', `Environment: ${keys.join(', ')}`, 'notify_runtime');
+      await log('info', `Running at ${result.location}`, 'notify_runtime');
+    });
+
+    await step('finalize', async () => {
+      await log('info', `Marking ${pkg.version} as the live version`, 'finalize');
+    });
+    const done = await completeDeployment(db, id, opts.workerId, { s3Url: await storage.signedUrl(pkg.storageKey) });
+    if (!done) return { deploymentId: id, status: 'lost', deployment: null };
+    return { deploymentId: id, status: 'completed', deployment: done };
+  } catch (err) {
+    if (lost) return { deploymentId: id, status: 'lost', deployment: null };
+    if (opts.signal?.aborted) {
+      // Shutting down: leave the row processing; its lease expires and another worker resumes it.
+      return { deploymentId: id, status: 'lost', deployment: null };
+    }
+    const message = err instanceof Error ? err.message : String(err);
+    if (!(err instanceof StepFailure)) services.log.warn({ err, deploymentId: id }, 'deployment step failed');
+    try {
+      await setStep(db, id, current, 'failed');
+    } catch (e) {
+      services.log.warn({ err: e }, 'could not mark the failed step');
+    }
+    const failed = await failDeployment(db, id, { error: message, workerId: opts.workerId });
+    return { deploymentId: id, status: failed ? 'failed' : 'lost', deployment: failed, error: message };
+  } finally {
+    clearInterval(renew);
+    opts.signal?.removeEventListener('abort', onOuterAbort);
+  }
+}
