@@ -16,6 +16,7 @@ import { localDownloadRoutes } from './adapters/storage/local-download-route.ts'
 import { agentAppRoutes } from './rest/agent-apps.ts';
 import { deploymentEventStreamRoute, deploymentRoutes } from './rest/deployments.ts';
 import { packageRoutes } from './rest/packages.ts';
+import { webhookRoutes } from './rest/webhooks.ts';
 import { apiKeyRoutes } from './rest/api-keys.ts';
 import { authRoutes } from './rest/auth.ts';
 import { devRoutes } from './rest/dev.ts';
@@ -88,6 +89,7 @@ export function createApp({ services, database, spaDir = SPA_DIR }: AppDeps): Ex
   api.use(apiKeyRoutes(services));
   api.use(agentAppRoutes(services));
   api.use(packageRoutes(services));
+  api.use(webhookRoutes(services));
   api.use(deploymentRoutes(services));
   api.use(deploymentEventStreamRoute(services));
   if (!config.isProduction) api.use(devRoutes(services));

@@ -1,6 +1,7 @@
 import { apiKeysRouter } from './api-keys.ts';
 import { appsRouter } from './apps.ts';
 import { deploymentsRouter, packagesRouter } from './deployments.ts';
+import { webhooksRouter } from './webhooks.ts';
 import { authRouter } from './auth.ts';
 import { router } from './init.ts';
 import { orgRouter } from './organizations.ts';
@@ -12,6 +13,7 @@ export const appRouter = router({
   apps: appsRouter,
   packages: packagesRouter,
   deployments: deploymentsRouter,
+  webhooks: webhooksRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -44,6 +44,11 @@ export class LocalStorage implements StorageAdapter {
     return resolved;
   }
 
+  localPath(key: string): string {
+    assertValidKey(key);
+    return this.#pathOf(key);
+  }
+
   async put(key: string, body: NodeJS.ReadableStream | Readable, opts: PutOptions = {}): Promise<PutResult> {
     assertValidKey(key);
     const target = this.#pathOf(key);

@@ -66,6 +66,10 @@ export class S3Storage implements StorageAdapter {
     });
   }
 
+  localPath(): null {
+    return null;
+  }
+
   async put(key: string, body: NodeJS.ReadableStream | Readable, opts: PutOptions = {}): Promise<PutResult> {
     assertValidKey(key);
     const hasher = new HashingCounter(opts.maxBytes);

@@ -24,6 +24,8 @@ export type SignedUrlOptions = {
 
 export interface StorageAdapter {
   readonly kind: 'local' | 's3';
+  /** The file of an object when storage is the local disk (readers may open it directly), else null. */
+  localPath(key: string): string | null;
   /**
    * Streams `body` to `key`; resolves with byte size and SHA-256 hex computed while streaming.
    * Never buffers the whole body. On error nothing is left behind at `key` (a previous object at

@@ -1,0 +1,80 @@
+// Deployment throughput: two server processes on one PostgreSQL, each with its inline worker and the
+// embedded local runtime. N small packages are deployed through both processes at once; the figure
+// is deployments completed per second end to end (upload → completed), and every deployment must
+// have been picked up exactly once. Goal: ≥ 20 deployments/s, zero jobs run twice.
+// Needs BENCH_DATABASE_URL or TEST_DATABASE_URL (a server where a database can be created).
+import crypto from 'node:crypto';
+import path from 'node:path';
+import postgres from 'postgres';
+import { buildApkg } from '../server/apkg/testing/build-apkg.ts';
+import { signUpWithKey, startServer, tempDir } from './lib.ts';
+
+const adminUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
+if (!adminUrl) {
+  console.log('deployments benchmark skipped: set BENCH_DATABASE_URL (or TEST_DATABASE_URL) to a PostgreSQL server');
+  process.exit(0);
+}
+const N = Number(process.env.BENCH_DEPLOYMENTS ?? 200);
+const name = `pixell_bench_${crypto.randomBytes(4).toString('hex')}`;
+const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+await admin.unsafe(`create database ${name}`);
+const url = new URL(adminUrl);
+url.pathname = `/${name}`;
+const databaseUrl = url.toString();
+const dataDir = tempDir('pixell-bench-deploy-');
+const common = {
+  DATABASE_URL: databaseUrl,
+  DATA_DIR: path.join(dataDir, 'shared'),
+  REQUIRE_EMAIL_VERIFICATION: 'false',
+  SIGNUP_CREDITS: String(N * 10),
+  DEPLOYMENT_CONCURRENCY: process.env.BENCH_CONCURRENCY ?? '8',
+  DEPLOYMENT_POLL_INTERVAL_MS: '200',
+  RATE_LIMIT_AUTHENTICATED_PER_HOUR: '1000000',
+  RATE_LIMIT_ANONYMOUS_PER_HOUR: '1000000',
+  SECRETS_ENCRYPTION_KEY: crypto.randomBytes(32).toString('base64'),
+  DOWNLOAD_URL_SECRET: crypto.randomBytes(32).toString('hex'),
+};
+const a = await startServer(common);
+const b = await startServer(common);
+const db = postgres(databaseUrl, { max: 2, onnotice: () => {} });
+try {
+  const { key } = await signUpWithKey(a.url);
+  const appRes = await fetch(`${a.url}/api/agent-apps`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify({ name: 'bench' }) });
+  const appId = ((await appRes.json()) as { app: { id: string } }).app.id;
+  const packages = await Promise.all(Array.from({ length: N }, (_, i) => buildApkg({ version: `1.0.${i}` })));
+
+  const started = performance.now();
+  let next = 0;
+  const uploader = async (server: string) => {
+    while (next < N) {
+      const i = next++;
+      const form = new FormData();
+      form.append('version', `1.0.${i}`);
+      form.append('file', new Blob([new Uint8Array(packages[i])]), 'agent.apkg');
+      const res = await fetch(`${server}/api/agent-apps/${appId}/packages/deploy`, { method: 'POST', headers: { authorization: `Bearer ${key}` }, body: form });
+      if (res.status !== 202) throw new Error(`deploy ${i}: ${res.status} ${await res.text()}`);
+    }
+  };
+  await Promise.all([uploader(a.url), uploader(b.url), uploader(a.url), uploader(b.url)]);
+  const uploaded = performance.now();
+  for (;;) {
+    const [row] = await db`select count(*) filter (where status in ('completed','failed','cancelled'))::int as done, count(*) filter (where status = 'failed')::int as failed from deployments`;
+    if (row.done >= N) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const finished = performance.now();
+  const [dups] = await db`select count(*)::int as n from (select deployment_id from deployment_events where message like 'Picked up by a worker%' group by deployment_id having count(*) > 1) x`;
+  const [attempts] = await db`select max(attempts)::int as max, count(*) filter (where status = 'failed')::int as failed from deployments`;
+  const [workers] = await db`select count(distinct split_part(message, ' ', 1))::int as n from deployment_events`;
+  void workers;
+  const seconds = (finished - started) / 1000;
+  console.log(`deployments: ${N} through 2 processes (${common.DEPLOYMENT_CONCURRENCY} concurrent jobs each), PostgreSQL`);
+  console.log(`uploads accepted in ${((uploaded - started) / 1000).toFixed(2)} s; all completed after ${seconds.toFixed(2)} s`);
+  console.log(`throughput: ${(N / seconds).toFixed(1)} deployments/s end to end (goal ≥ 20)`);
+  console.log(`jobs run twice: ${dups.n}; max attempts: ${attempts.max}; failed: ${attempts.failed} (goal: 0 / 1 / 0)`);
+} finally {
+  await Promise.all([a.stop(), b.stop()]);
+  await db.end();
+  await admin.unsafe(`drop database if exists ${name} with (force)`);
+  await admin.end();
+}

@@ -1,0 +1,62 @@
+// Upload benchmark: a 500 MiB APKG streamed to POST /api/agent-apps/:id/packages (validation
+// included) against piping the same bytes into a file, in the same run. Prints the speed ratio and
+// the server's RSS growth (sampled from /proc every 20 ms). Goal: ratio ≥ 0.5, RSS growth < 64 MiB.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { buildApkgToFile } from './build-big-apkg.ts';
+import { mib, signUpWithKey, startServer, tempDir } from './lib.ts';
+
+const SIZE = Number(process.env.BENCH_UPLOAD_MIB ?? 500) * 1024 * 1024;
+
+const dir = tempDir('pixell-bench-upload-');
+const apkgPath = path.join(dir, 'big.apkg');
+await buildApkgToFile(apkgPath, SIZE);
+const bytes = fs.statSync(apkgPath).size;
+console.log(`package: ${mib(bytes)} MiB`);
+
+// Baseline: the same bytes piped into a file.
+const t0 = performance.now();
+await pipeline(fs.createReadStream(apkgPath), fs.createWriteStream(path.join(dir, 'copy.bin')));
+const baselineMs = performance.now() - t0;
+fs.rmSync(path.join(dir, 'copy.bin'));
+
+const server = await startServer({ DATA_DIR: path.join(dir, 'data'), REQUIRE_EMAIL_VERIFICATION: 'false', MAX_PACKAGE_BYTES: String(SIZE * 2), DEPLOYMENT_WORKER: 'off' });
+try {
+  const { key } = await signUpWithKey(server.url);
+  const app = await fetch(`${server.url}/api/agent-apps`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify({ name: 'big' }) });
+  const appId = ((await app.json()) as { app: { id: string } }).app.id;
+  const boundary = `----pixell${crypto.randomBytes(8).toString('hex')}`;
+  const head = `--${boundary}\r\nContent-Disposition: form-data; name="version"\r\n\r\n1.0.0\r\n--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="agent.apkg"\r\nContent-Type: application/octet-stream\r\n\r\n`;
+  const tail = `\r\n--${boundary}--\r\n`;
+  async function* body() {
+    yield Buffer.from(head);
+    yield* fs.createReadStream(apkgPath, { highWaterMark: 1024 * 1024 });
+    yield Buffer.from(tail);
+  }
+  const rssBefore = server.rssBytes();
+  let rssPeak = rssBefore;
+  const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, server.rssBytes())), 20);
+  const t1 = performance.now();
+  const res = await fetch(`${server.url}/api/agent-apps/${appId}/packages`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${key}`, 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': String(head.length + bytes + tail.length) },
+    body: Readable.toWeb(Readable.from(body())) as ReadableStream,
+    duplex: 'half',
+  } as RequestInit);
+  const answer = await res.text();
+  const uploadMs = performance.now() - t1;
+  clearInterval(sampler);
+  if (res.status !== 201) throw new Error(`upload answered ${res.status}: ${answer}`);
+  const baselineMiBs = bytes / 1024 / 1024 / (baselineMs / 1000);
+  const uploadMiBs = bytes / 1024 / 1024 / (uploadMs / 1000);
+  console.log(`baseline (pipe to file): ${baselineMiBs.toFixed(0)} MiB/s`);
+  console.log(`upload (stream → storage + validate): ${uploadMiBs.toFixed(0)} MiB/s`);
+  console.log(`speed ratio: ${(uploadMiBs / baselineMiBs).toFixed(2)} (goal ≥ 0.50)`);
+  console.log(`server RSS growth: ${mib(rssPeak - rssBefore)} MiB (goal < 64 MiB)`);
+} finally {
+  await server.stop();
+  fs.rmSync(dir, { recursive: true, force: true });
+}
