@@ -92,3 +92,17 @@ function isArmored(bytes: Uint8Array): boolean {
   const head = Buffer.from(bytes.subarray(0, 200)).toString('latin1').replace(/^\xEF\xBB\xBF/, '').trimStart();
   return head.startsWith('-----BEGIN PGP');
 }
+
+/** The keys that openpgp cannot read as public keys (index and reason), for input validation. */
+export async function findUnreadablePublicKeys(armoredKeys: string[]): Promise<{ index: number; message: string }[]> {
+  const problems: { index: number; message: string }[] = [];
+  for (const [index, armored] of armoredKeys.entries()) {
+    try {
+      const keys = await openpgp.readKeys({ armoredKeys: armored });
+      if (keys.some((k) => k.isPrivate())) problems.push({ index, message: 'This is a private key: paste the PUBLIC key only' });
+    } catch {
+      problems.push({ index, message: 'Not a readable OpenPGP public key' });
+    }
+  }
+  return problems;
+}

@@ -108,7 +108,7 @@ describe('agent apps (section 4)', () => {
     const id = created.body.app.id;
     const res = await t.request(`/api/agent-apps/${id}`, { method: 'PATCH', token: member.token, json: { name: 'After', description: 'new', is_public: true } });
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ app: { id, name: 'After', description: 'new', is_public: true, updated_at: expect.any(String) } });
+    expect(res.body).toEqual({ app: { id, name: 'After', description: 'new', is_public: true, trusted_public_keys: [], updated_at: expect.any(String) } });
     const clash = await t.request(`/api/agent-apps/${id}`, { method: 'PATCH', token: owner.token, json: { name: 'Support Bot' } });
     expect(clash.status).toBe(409);
     const empty = await t.request(`/api/agent-apps/${id}`, { method: 'PATCH', token: owner.token, json: {} });

@@ -48,6 +48,7 @@ export function agentAppRoutes(services: Services): Router {
         is_public: app.isPublic,
         active_version: app.activeVersion,
         active_package_id: app.activePackageId,
+        trusted_public_keys: app.trustedPublicKeys,
         created_at: iso(app.createdAt),
         updated_at: iso(app.updatedAt),
         packages: await Promise.all(app.packages.map((p) => packageJson(services, p))),
@@ -59,7 +60,14 @@ export function agentAppRoutes(services: Services): Router {
     const input = parseInput(updateAppInput, req.body);
     const app = await updateApp(domainCtx(services, req), req.params.id, input);
     res.json({
-      app: { id: app.id, name: app.name, description: app.description, is_public: app.isPublic, updated_at: iso(app.updatedAt) },
+      app: {
+        id: app.id,
+        name: app.name,
+        description: app.description,
+        is_public: app.isPublic,
+        trusted_public_keys: app.trustedPublicKeys,
+        updated_at: iso(app.updatedAt),
+      },
     });
   });
 

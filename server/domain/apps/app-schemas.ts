@@ -10,14 +10,20 @@ export const createAppInput = z.object({
   is_public: z.boolean().optional().default(false),
 });
 
+/** Armoured OpenPGP public keys; when an app has any, every deploy must be signed by one of them. */
+export const trustedPublicKeys = z
+  .array(z.string().trim().startsWith('-----BEGIN PGP PUBLIC KEY BLOCK-----', 'Each key must be an ASCII-armoured OpenPGP public key').max(64 * 1024))
+  .max(10, 'At most 10 trusted keys');
+
 export const updateAppInput = z
   .object({
     name: appName.optional(),
     description: appDescription.optional(),
     is_public: z.boolean().optional(),
+    trusted_public_keys: trustedPublicKeys.optional(),
   })
-  .refine((v) => v.name !== undefined || v.description !== undefined || v.is_public !== undefined, {
-    message: 'Nothing to update: send name, description or is_public',
+  .refine((v) => v.name !== undefined || v.description !== undefined || v.is_public !== undefined || v.trusted_public_keys !== undefined, {
+    message: 'Nothing to update: send name, description, is_public or trusted_public_keys',
   });
 
 export const appIdInput = z.object({ id: z.string() });

@@ -5,6 +5,14 @@ import { requireOrgActor, type DomainCtx } from '../context.ts';
 import { conflict } from '../errors.ts';
 import type { UpdateAppInput } from './app-schemas.ts';
 import { findAppOrThrow } from './find-app.ts';
+import { findUnreadablePublicKeys } from '../../apkg/verify-signature.ts';
+import { AppError } from '../errors.ts';
+
+async function assertPublicKeys(keys: string[]): Promise<string[]> {
+  const problems = await findUnreadablePublicKeys(keys);
+  if (problems.length) throw new AppError('VALIDATION_ERROR', 'Invalid trusted public key', { details: problems.map((p) => ({ path: `trusted_public_keys.${p.index}`, message: p.message })) });
+  return keys;
+}
 
 export async function updateApp(ctx: DomainCtx, appId: string, input: UpdateAppInput) {
   const actor = requireOrgActor(ctx);
@@ -24,6 +32,7 @@ export async function updateApp(ctx: DomainCtx, appId: string, input: UpdateAppI
         ...(input.name !== undefined ? { name: input.name } : {}),
         ...(input.description !== undefined ? { description: input.description } : {}),
         ...(input.is_public !== undefined ? { isPublic: input.is_public } : {}),
+        ...(input.trusted_public_keys !== undefined ? { trustedPublicKeys: await assertPublicKeys(input.trusted_public_keys) } : {}),
         updatedAt: ctx.now(),
       })
       .where(eq(agentApps.id, app.id))
