@@ -13,7 +13,6 @@ import { enqueueWebhookEvent } from '../domain/webhooks/enqueue-webhook-event.ts
 import { verifyWebhookSignature } from '../domain/webhooks/webhook-signature.ts';
 import { createUserFixture, startTestApp, type Fixture, type TestApp } from '../test/harness.ts';
 import { startWebhookDeliverer, type WebhookDeliverer } from '../workers/webhook-deliverer.ts';
-import { webhookTestClient, type WebhookTestClient } from './webhooks-test-client.ts';
 
 const SECRET = 'whsec_receiver_shared_secret_42';
 
@@ -75,7 +74,7 @@ async function startReceiver() {
 
 describe('webhook delivery', () => {
   let t: TestApp;
-  let api: WebhookTestClient;
+  let api: Pick<TestApp, 'request'>;
   let owner: Fixture;
   let receiver: Awaited<ReturnType<typeof startReceiver>>;
   let worker: WebhookDeliverer;
@@ -84,14 +83,13 @@ describe('webhook delivery', () => {
 
   beforeAll(async () => {
     t = await startTestApp({ WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true', RATE_LIMIT_AUTHENTICATED_PER_HOUR: '100000' });
-    api = await webhookTestClient(t);
+    api = t;
     owner = await createUserFixture(t);
     receiver = await startReceiver();
     worker = startWebhookDeliverer({ services: t.services, database: t.database, background: false, timeoutMs: 2_000 });
   });
   afterAll(async () => {
     await worker.stop();
-    await api.close();
     await receiver.close();
     await t.close();
   });

@@ -7,7 +7,6 @@ import type { DomainCtx } from '../domain/context.ts';
 import { enqueueWebhookEvent, WEBHOOK_DELIVERIES_CHANNEL } from '../domain/webhooks/enqueue-webhook-event.ts';
 import { createApiKeyFixture, createUserFixture, startTestApp, type Fixture, type TestApp } from '../test/harness.ts';
 import { webhooksRouter } from '../trpc/webhooks.ts';
-import { webhookTestClient, type WebhookTestClient } from './webhooks-test-client.ts';
 
 const PUBLIC_URL = 'https://93.184.215.14/webhook';
 const PUBLIC_URL_2 = 'https://[2606:4700:4700::1111]/hooks/pixell';
@@ -15,7 +14,7 @@ const SECRET = 'webhook_secret_key_0123456789';
 
 describe('deployment webhooks (section 10)', () => {
   let t: TestApp;
-  let api: WebhookTestClient;
+  let api: Pick<TestApp, 'request'>;
   let owner: Fixture;
   let member: Fixture;
   let stranger: Fixture;
@@ -30,7 +29,7 @@ describe('deployment webhooks (section 10)', () => {
 
   beforeAll(async () => {
     t = await startTestApp({ RATE_LIMIT_AUTHENTICATED_PER_HOUR: '100000', RATE_LIMIT_ANONYMOUS_PER_HOUR: '100000' });
-    api = await webhookTestClient(t);
+    api = t;
     owner = await createUserFixture(t);
     member = await createUserFixture(t, { orgId: owner.orgId, role: 'member' });
     stranger = await createUserFixture(t);
@@ -39,7 +38,6 @@ describe('deployment webhooks (section 10)', () => {
     strangerAppId = await makeApp(stranger, 'Stranger Bot');
   });
   afterAll(async () => {
-    await api.close();
     await t.close();
   });
 

@@ -20,6 +20,8 @@ import yauzl from 'yauzl';
 import { parseDotenv } from '../../apkg/parse-dotenv.ts';
 import { describeZipError, normalizeEntryName, unsafePathReason } from '../../apkg/scan-apkg-archive.ts';
 import { AppError } from '../../domain/errors.ts';
+import { HashingCounter } from '../storage/hashing-stream.ts';
+import { ObjectTooLargeError } from '../storage/storage-adapter.ts';
 import type { StorageAdapter } from '../storage/storage-adapter.ts';
 import type { RuntimeAdapter, RuntimeDeployRequest, RuntimeDeployResult, RuntimeLog } from './runtime-adapter.ts';
 import { errorMessage, RuntimeAbortedError, runtimeAborted } from './runtime-errors.ts';
@@ -195,11 +197,12 @@ export class LocalRuntime implements RuntimeAdapter {
       if (err instanceof AppError && err.code === 'NOT_FOUND') throw new Error('Package file not found in storage', { cause: err });
       throw err;
     }
-    const verifier = new SizeAndDigest(request.packageSize);
+    const verifier = new HashingCounter(request.packageSize);
     try {
       await pipeline(body, verifier, fs.createWriteStream(archivePath, { flags: 'wx', mode: 0o600 }), { signal });
     } catch (err) {
       body.destroy();
+      if (err instanceof ObjectTooLargeError) throw new Error(`Package size mismatch: expected ${request.packageSize} bytes, storage returned more`, { cause: err });
       throw err;
     }
     if (verifier.byteCount !== request.packageSize) {
@@ -483,41 +486,6 @@ function show(name: string): string {
 
 // --- streams -------------------------------------------------------------------------------------
 
-/** Hashes and counts the package bytes; fails as soon as more than the expected size arrives. */
-class SizeAndDigest extends Transform {
-  readonly #hash = crypto.createHash('sha256');
-  readonly #expected: number;
-  #size = 0;
-  #digest: string | undefined;
-
-  constructor(expectedSize: number) {
-    super();
-    this.#expected = expectedSize;
-  }
-
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    this.#size += chunk.length;
-    if (this.#size > this.#expected) {
-      callback(new Error(`Package size mismatch: expected ${this.#expected} bytes, storage returned more`));
-      return;
-    }
-    this.#hash.update(chunk);
-    callback(null, chunk);
-  }
-
-  override _flush(callback: TransformCallback): void {
-    this.#digest = this.#hash.digest('hex');
-    callback();
-  }
-
-  get byteCount(): number {
-    return this.#size;
-  }
-
-  get sha256(): string {
-    return this.#digest ?? '';
-  }
-}
 
 /** A problem with the package itself (the message says what is wrong with it). */
 class PackageError extends Error {}
