@@ -8,7 +8,7 @@ const children = [
     stdio: 'inherit',
     env: { ...process.env, PORT: port, PUBLIC_URL: process.env.PUBLIC_URL ?? 'http://localhost:5173' },
   }),
-  spawn('npx', ['vite', '--port', '5173'], { stdio: 'inherit', env: { ...process.env, API_PORT: port } }),
+  spawn('npx', ['vite', '--port', '5173'], { stdio: 'inherit', env: { ...process.env, API_PROXY_TARGET: `http://localhost:${port}` } }),
 ];
 const stop = () => {
   for (const c of children) c.kill('SIGTERM');
