@@ -1,27 +1,7 @@
 // The foundation flow in a real browser: sign up → open the verification mail from the outbox →
 // verify → log in → create an API key, copy it, call the API with it → invite a member → log out.
 import { expect, test } from '@playwright/test';
-
-type OutboxMessage = { id: string; to: string; subject: string; text: string; html: string; created_at: string };
-
-async function latestMailTo(request: import('@playwright/test').APIRequestContext, to: string): Promise<OutboxMessage> {
-  let found: OutboxMessage | undefined;
-  await expect
-    .poll(async () => {
-      const res = await request.get('/api/dev/outbox');
-      const { messages } = (await res.json()) as { messages: OutboxMessage[] };
-      found = messages.find((m) => m.to === to);
-      return found !== undefined;
-    })
-    .toBe(true);
-  return found!;
-}
-
-function linkIn(text: string, path: string): string {
-  const m = new RegExp(`https?://[^\\s"'<>]+${path}\\?token=[A-Za-z0-9_-]+`).exec(text);
-  if (!m) throw new Error(`no ${path} link in mail: ${text}`);
-  return m[0];
-}
+import { latestMailTo, linkIn } from './support.ts';
 
 test('sign up, verify, log in, create and use an API key, invite a member, log out', async ({ page, request, context }) => {
   const email = `e2e-${Date.now()}@example.com`;

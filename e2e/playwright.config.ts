@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { defineConfig } from '@playwright/test';
+import { E2E_CRON_SECRET } from './support.ts';
 
 const port = Number(process.env.E2E_PORT ?? 4010);
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pixell-e2e-'));
@@ -35,6 +36,8 @@ export default defineConfig({
     url: `${baseURL}/api/health`,
     reuseExistingServer: false,
     timeout: 60_000,
-    env: { PORT: String(port), DATA_DIR: dataDir, PUBLIC_URL: baseURL, NODE_ENV: 'test', LOG_LEVEL: 'warn' },
+    // No inline worker: specs drive deployments through the cron route, so a page can be watched
+    // while a deployment it already shows moves on (proves live updates without a reload).
+    env: { PORT: String(port), DATA_DIR: dataDir, PUBLIC_URL: baseURL, NODE_ENV: 'test', LOG_LEVEL: 'warn', DEPLOYMENT_WORKER: 'off', CRON_SECRET: E2E_CRON_SECRET },
   },
 });

@@ -13,9 +13,7 @@ import { Route as AppRouteImport } from './routes/_app.tsx'
 import { Route as PublicRouteImport } from './routes/_public.tsx'
 import { Route as AppIndexRouteImport } from './routes/_app/index.tsx'
 import { Route as AppApiKeysRouteImport } from './routes/_app/api-keys.tsx'
-import { Route as AppAppsRouteImport } from './routes/_app/apps.tsx'
 import { Route as AppBillingRouteImport } from './routes/_app/billing.tsx'
-import { Route as AppDeploymentsRouteImport } from './routes/_app/deployments.tsx'
 import { Route as AppOrganizationRouteImport } from './routes/_app/organization.tsx'
 import { Route as AppUsageRouteImport } from './routes/_app/usage.tsx'
 import { Route as PublicAcceptInvitationRouteImport } from './routes/_public/accept-invitation.tsx'
@@ -24,6 +22,11 @@ import { Route as PublicLoginRouteImport } from './routes/_public/login.tsx'
 import { Route as PublicResetPasswordRouteImport } from './routes/_public/reset-password.tsx'
 import { Route as PublicSignupRouteImport } from './routes/_public/signup.tsx'
 import { Route as PublicVerifyEmailRouteImport } from './routes/_public/verify-email.tsx'
+import { Route as AppAppsIndexRouteImport } from './routes/_app/apps/index.tsx'
+import { Route as AppDeploymentsIndexRouteImport } from './routes/_app/deployments/index.tsx'
+import { Route as AppDeploymentsDeploymentIdRouteImport } from './routes/_app/deployments/$deploymentId.tsx'
+import { Route as AppAppsAppIdIndexRouteImport } from './routes/_app/apps/$appId/index.tsx'
+import { Route as AppAppsAppIdDeployRouteImport } from './routes/_app/apps/$appId/deploy.tsx'
 
 const AppRoute = AppRouteImport.update({
   id: '/_app',
@@ -43,19 +46,9 @@ const AppApiKeysRoute = AppApiKeysRouteImport.update({
   path: '/api-keys',
   getParentRoute: () => AppRoute,
 } as any)
-const AppAppsRoute = AppAppsRouteImport.update({
-  id: '/apps',
-  path: '/apps',
-  getParentRoute: () => AppRoute,
-} as any)
 const AppBillingRoute = AppBillingRouteImport.update({
   id: '/billing',
   path: '/billing',
-  getParentRoute: () => AppRoute,
-} as any)
-const AppDeploymentsRoute = AppDeploymentsRouteImport.update({
-  id: '/deployments',
-  path: '/deployments',
   getParentRoute: () => AppRoute,
 } as any)
 const AppOrganizationRoute = AppOrganizationRouteImport.update({
@@ -98,13 +91,37 @@ const PublicVerifyEmailRoute = PublicVerifyEmailRouteImport.update({
   path: '/verify-email',
   getParentRoute: () => PublicRoute,
 } as any)
+const AppAppsIndexRoute = AppAppsIndexRouteImport.update({
+  id: '/apps/',
+  path: '/apps/',
+  getParentRoute: () => AppRoute,
+} as any)
+const AppDeploymentsIndexRoute = AppDeploymentsIndexRouteImport.update({
+  id: '/deployments/',
+  path: '/deployments/',
+  getParentRoute: () => AppRoute,
+} as any)
+const AppDeploymentsDeploymentIdRoute =
+  AppDeploymentsDeploymentIdRouteImport.update({
+    id: '/deployments/$deploymentId',
+    path: '/deployments/$deploymentId',
+    getParentRoute: () => AppRoute,
+  } as any)
+const AppAppsAppIdIndexRoute = AppAppsAppIdIndexRouteImport.update({
+  id: '/apps/$appId/',
+  path: '/apps/$appId/',
+  getParentRoute: () => AppRoute,
+} as any)
+const AppAppsAppIdDeployRoute = AppAppsAppIdDeployRouteImport.update({
+  id: '/apps/$appId/deploy',
+  path: '/apps/$appId/deploy',
+  getParentRoute: () => AppRoute,
+} as any)
 
 export interface FileRoutesByFullPath {
   '/': typeof AppIndexRoute
   '/api-keys': typeof AppApiKeysRoute
-  '/apps': typeof AppAppsRoute
   '/billing': typeof AppBillingRoute
-  '/deployments': typeof AppDeploymentsRoute
   '/organization': typeof AppOrganizationRoute
   '/usage': typeof AppUsageRoute
   '/accept-invitation': typeof PublicAcceptInvitationRoute
@@ -113,13 +130,16 @@ export interface FileRoutesByFullPath {
   '/reset-password': typeof PublicResetPasswordRoute
   '/signup': typeof PublicSignupRoute
   '/verify-email': typeof PublicVerifyEmailRoute
+  '/deployments/$deploymentId': typeof AppDeploymentsDeploymentIdRoute
+  '/apps/': typeof AppAppsIndexRoute
+  '/deployments/': typeof AppDeploymentsIndexRoute
+  '/apps/$appId/deploy': typeof AppAppsAppIdDeployRoute
+  '/apps/$appId/': typeof AppAppsAppIdIndexRoute
 }
 export interface FileRoutesByTo {
   '/': typeof AppIndexRoute
   '/api-keys': typeof AppApiKeysRoute
-  '/apps': typeof AppAppsRoute
   '/billing': typeof AppBillingRoute
-  '/deployments': typeof AppDeploymentsRoute
   '/organization': typeof AppOrganizationRoute
   '/usage': typeof AppUsageRoute
   '/accept-invitation': typeof PublicAcceptInvitationRoute
@@ -128,15 +148,18 @@ export interface FileRoutesByTo {
   '/reset-password': typeof PublicResetPasswordRoute
   '/signup': typeof PublicSignupRoute
   '/verify-email': typeof PublicVerifyEmailRoute
+  '/deployments/$deploymentId': typeof AppDeploymentsDeploymentIdRoute
+  '/apps': typeof AppAppsIndexRoute
+  '/deployments': typeof AppDeploymentsIndexRoute
+  '/apps/$appId/deploy': typeof AppAppsAppIdDeployRoute
+  '/apps/$appId': typeof AppAppsAppIdIndexRoute
 }
 export interface FileRoutesById {
   __root__: typeof rootRouteImport
   '/_app': typeof AppRouteWithChildren
   '/_public': typeof PublicRouteWithChildren
   '/_app/api-keys': typeof AppApiKeysRoute
-  '/_app/apps': typeof AppAppsRoute
   '/_app/billing': typeof AppBillingRoute
-  '/_app/deployments': typeof AppDeploymentsRoute
   '/_app/organization': typeof AppOrganizationRoute
   '/_app/usage': typeof AppUsageRoute
   '/_public/accept-invitation': typeof PublicAcceptInvitationRoute
@@ -146,15 +169,18 @@ export interface FileRoutesById {
   '/_public/signup': typeof PublicSignupRoute
   '/_public/verify-email': typeof PublicVerifyEmailRoute
   '/_app/': typeof AppIndexRoute
+  '/_app/deployments/$deploymentId': typeof AppDeploymentsDeploymentIdRoute
+  '/_app/apps/': typeof AppAppsIndexRoute
+  '/_app/deployments/': typeof AppDeploymentsIndexRoute
+  '/_app/apps/$appId/deploy': typeof AppAppsAppIdDeployRoute
+  '/_app/apps/$appId/': typeof AppAppsAppIdIndexRoute
 }
 export interface FileRouteTypes {
   fileRoutesByFullPath: FileRoutesByFullPath
   fullPaths:
     | '/'
     | '/api-keys'
-    | '/apps'
     | '/billing'
-    | '/deployments'
     | '/organization'
     | '/usage'
     | '/accept-invitation'
@@ -163,13 +189,16 @@ export interface FileRouteTypes {
     | '/reset-password'
     | '/signup'
     | '/verify-email'
+    | '/deployments/$deploymentId'
+    | '/apps/'
+    | '/deployments/'
+    | '/apps/$appId/deploy'
+    | '/apps/$appId/'
   fileRoutesByTo: FileRoutesByTo
   to:
     | '/'
     | '/api-keys'
-    | '/apps'
     | '/billing'
-    | '/deployments'
     | '/organization'
     | '/usage'
     | '/accept-invitation'
@@ -178,14 +207,17 @@ export interface FileRouteTypes {
     | '/reset-password'
     | '/signup'
     | '/verify-email'
+    | '/deployments/$deploymentId'
+    | '/apps'
+    | '/deployments'
+    | '/apps/$appId/deploy'
+    | '/apps/$appId'
   id:
     | '__root__'
     | '/_app'
     | '/_public'
     | '/_app/api-keys'
-    | '/_app/apps'
     | '/_app/billing'
-    | '/_app/deployments'
     | '/_app/organization'
     | '/_app/usage'
     | '/_public/accept-invitation'
@@ -195,6 +227,11 @@ export interface FileRouteTypes {
     | '/_public/signup'
     | '/_public/verify-email'
     | '/_app/'
+    | '/_app/deployments/$deploymentId'
+    | '/_app/apps/'
+    | '/_app/deployments/'
+    | '/_app/apps/$appId/deploy'
+    | '/_app/apps/$appId/'
   fileRoutesById: FileRoutesById
 }
 export interface RootRouteChildren {
@@ -232,25 +269,11 @@ declare module '@tanstack/react-router' {
       preLoaderRoute: typeof AppApiKeysRouteImport
       parentRoute: typeof AppRoute
     }
-    '/_app/apps': {
-      id: '/_app/apps'
-      path: '/apps'
-      fullPath: '/apps'
-      preLoaderRoute: typeof AppAppsRouteImport
-      parentRoute: typeof AppRoute
-    }
     '/_app/billing': {
       id: '/_app/billing'
       path: '/billing'
       fullPath: '/billing'
       preLoaderRoute: typeof AppBillingRouteImport
-      parentRoute: typeof AppRoute
-    }
-    '/_app/deployments': {
-      id: '/_app/deployments'
-      path: '/deployments'
-      fullPath: '/deployments'
-      preLoaderRoute: typeof AppDeploymentsRouteImport
       parentRoute: typeof AppRoute
     }
     '/_app/organization': {
@@ -309,27 +332,68 @@ declare module '@tanstack/react-router' {
       preLoaderRoute: typeof PublicVerifyEmailRouteImport
       parentRoute: typeof PublicRoute
     }
+    '/_app/apps/': {
+      id: '/_app/apps/'
+      path: '/apps'
+      fullPath: '/apps/'
+      preLoaderRoute: typeof AppAppsIndexRouteImport
+      parentRoute: typeof AppRoute
+    }
+    '/_app/deployments/': {
+      id: '/_app/deployments/'
+      path: '/deployments'
+      fullPath: '/deployments/'
+      preLoaderRoute: typeof AppDeploymentsIndexRouteImport
+      parentRoute: typeof AppRoute
+    }
+    '/_app/deployments/$deploymentId': {
+      id: '/_app/deployments/$deploymentId'
+      path: '/deployments/$deploymentId'
+      fullPath: '/deployments/$deploymentId'
+      preLoaderRoute: typeof AppDeploymentsDeploymentIdRouteImport
+      parentRoute: typeof AppRoute
+    }
+    '/_app/apps/$appId/': {
+      id: '/_app/apps/$appId/'
+      path: '/apps/$appId'
+      fullPath: '/apps/$appId/'
+      preLoaderRoute: typeof AppAppsAppIdIndexRouteImport
+      parentRoute: typeof AppRoute
+    }
+    '/_app/apps/$appId/deploy': {
+      id: '/_app/apps/$appId/deploy'
+      path: '/apps/$appId/deploy'
+      fullPath: '/apps/$appId/deploy'
+      preLoaderRoute: typeof AppAppsAppIdDeployRouteImport
+      parentRoute: typeof AppRoute
+    }
   }
 }
 
 interface AppRouteChildren {
   AppApiKeysRoute: typeof AppApiKeysRoute
-  AppAppsRoute: typeof AppAppsRoute
   AppBillingRoute: typeof AppBillingRoute
-  AppDeploymentsRoute: typeof AppDeploymentsRoute
   AppOrganizationRoute: typeof AppOrganizationRoute
   AppUsageRoute: typeof AppUsageRoute
   AppIndexRoute: typeof AppIndexRoute
+  AppDeploymentsDeploymentIdRoute: typeof AppDeploymentsDeploymentIdRoute
+  AppAppsIndexRoute: typeof AppAppsIndexRoute
+  AppDeploymentsIndexRoute: typeof AppDeploymentsIndexRoute
+  AppAppsAppIdDeployRoute: typeof AppAppsAppIdDeployRoute
+  AppAppsAppIdIndexRoute: typeof AppAppsAppIdIndexRoute
 }
 
 const AppRouteChildren: AppRouteChildren = {
   AppApiKeysRoute: AppApiKeysRoute,
-  AppAppsRoute: AppAppsRoute,
   AppBillingRoute: AppBillingRoute,
-  AppDeploymentsRoute: AppDeploymentsRoute,
   AppOrganizationRoute: AppOrganizationRoute,
   AppUsageRoute: AppUsageRoute,
   AppIndexRoute: AppIndexRoute,
+  AppDeploymentsDeploymentIdRoute: AppDeploymentsDeploymentIdRoute,
+  AppAppsIndexRoute: AppAppsIndexRoute,
+  AppDeploymentsIndexRoute: AppDeploymentsIndexRoute,
+  AppAppsAppIdDeployRoute: AppAppsAppIdDeployRoute,
+  AppAppsAppIdIndexRoute: AppAppsAppIdIndexRoute,
 }
 
 const AppRouteWithChildren = AppRoute._addFileChildren(AppRouteChildren)

@@ -3,6 +3,7 @@
 import { tracked } from '@trpc/server';
 import { z } from 'zod';
 import { cancelDeployment } from '../domain/deployments/cancel-deployment.ts';
+import { deploymentView } from '../domain/deployments/deployment-view.ts';
 import { followDeployment } from '../domain/deployments/follow-deployment.ts';
 import { getDeployment, listDeploymentEvents, listDeployments } from '../domain/deployments/get-deployment.ts';
 import { getQueueStats } from '../domain/deployments/queue-stats.ts';
@@ -24,23 +25,23 @@ export const deploymentsRouter = router({
         before: z.date().optional(),
       }),
     )
-    .query(({ ctx, input }) => listDeployments(ctx.domain, input)),
-  get: orgProcedure.input(idInput).query(({ ctx, input }) => getDeployment(ctx.domain, input.id)),
+    .query(async ({ ctx, input }) => (await listDeployments(ctx.domain, input)).map(deploymentView)),
+  get: orgProcedure.input(idInput).query(async ({ ctx, input }) => deploymentView(await getDeployment(ctx.domain, input.id))),
   events: orgProcedure.input(z.object({ id: z.string(), after: z.number().int().min(0).default(0) })).query(async ({ ctx, input }) => (await listDeploymentEvents(ctx.domain, input.id, input.after)).events),
   queueStats: orgProcedure.query(({ ctx }) => getQueueStats(ctx.services)),
-  cancel: orgProcedure.input(idInput).mutation(({ ctx, input }) => cancelDeployment(ctx.domain, input.id)),
+  cancel: orgProcedure.input(idInput).mutation(async ({ ctx, input }) => deploymentView(await cancelDeployment(ctx.domain, input.id))),
   rollback: orgProcedure
     .input(z.object({ appId: z.string(), packageId: z.string() }))
-    .mutation(async ({ ctx, input }) => (await redeployPackage(ctx.domain, input.appId, { packageId: input.packageId }, 'rollback')).deployment),
+    .mutation(async ({ ctx, input }) => deploymentView((await redeployPackage(ctx.domain, input.appId, { packageId: input.packageId }, 'rollback')).deployment)),
   redeploy: orgProcedure.input(idInput).mutation(async ({ ctx, input }) => {
     const previous = await getDeployment(ctx.domain, input.id);
     if (!previous.packageId) throw new AppError('CONFLICT', 'The package of this deployment was deleted');
-    return (await redeployPackage(ctx.domain, previous.appId, { packageId: previous.packageId }, 'redeploy')).deployment;
+    return deploymentView((await redeployPackage(ctx.domain, previous.appId, { packageId: previous.packageId }, 'redeploy')).deployment);
   }),
   follow: orgProcedure.input(z.object({ id: z.string(), lastEventId: z.string().nullish() })).subscription(async function* ({ ctx, input, signal }) {
     const after = input.lastEventId ? Number(input.lastEventId) || 0 : 0;
     for await (const update of followDeployment(ctx.domain, ctx.services.feed.subscribe, input.id, after, signal ?? new AbortController().signal)) {
-      yield tracked(String(update.event.seq), update);
+      yield tracked(String(update.event.seq), { event: update.event, deployment: deploymentView(update.deployment) });
     }
   }),
 });

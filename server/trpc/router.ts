@@ -1,7 +1,9 @@
 import { apiKeysRouter } from './api-keys.ts';
 import { appsRouter } from './apps.ts';
+import { auditLogsRouter } from './audit-logs.ts';
 import { deploymentsRouter, packagesRouter } from './deployments.ts';
 import { webhooksRouter } from './webhooks.ts';
+import { secretsRouter } from './secrets.ts';
 import { authRouter } from './auth.ts';
 import { router } from './init.ts';
 import { orgRouter } from './organizations.ts';
@@ -11,9 +13,11 @@ export const appRouter = router({
   org: orgRouter,
   apiKeys: apiKeysRouter,
   apps: appsRouter,
+  auditLogs: auditLogsRouter,
   packages: packagesRouter,
   deployments: deploymentsRouter,
   webhooks: webhooksRouter,
+  secrets: secretsRouter,
 });
 
 export type AppRouter = typeof appRouter;

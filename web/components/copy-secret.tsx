@@ -6,7 +6,17 @@ import { Input } from './ui/input.tsx';
 import { Label } from './ui/label.tsx';
 
 /** Shows a secret once, read-only, with a Copy button and a "will not be shown again" warning. */
-export function CopySecret({ label, value }: { label: string; value: string }) {
+export function CopySecret({
+  label,
+  value,
+  testId = 'new-api-key',
+  warning = 'Copy this key now and store it somewhere safe. For your security it will not be shown again.',
+}: {
+  label: string;
+  value: string;
+  testId?: string;
+  warning?: string;
+}) {
   const id = useId();
   const inputRef = useRef<HTMLInputElement>(null);
   const [copied, setCopied] = useState(false);
@@ -24,7 +34,7 @@ export function CopySecret({ label, value }: { label: string; value: string }) {
       toast.success('Copied');
     } catch {
       inputRef.current?.select();
-      toast.error('Could not copy automatically. The key is selected: press Ctrl+C (⌘C) to copy it.');
+      toast.error('Could not copy automatically. The text is selected: press Ctrl+C (⌘C) to copy it.');
     }
   }
 
@@ -38,7 +48,7 @@ export function CopySecret({ label, value }: { label: string; value: string }) {
             id={id}
             readOnly
             value={value}
-            data-testid="new-api-key"
+            data-testid={testId}
             className="font-mono text-xs"
             spellCheck={false}
             autoComplete="off"
@@ -52,7 +62,7 @@ export function CopySecret({ label, value }: { label: string; value: string }) {
       </div>
       <p className="flex items-start gap-2 rounded-lg border border-amber-200 bg-amber-50 px-3 py-2 text-xs text-amber-800">
         <TriangleAlert className="mt-px size-4 shrink-0" aria-hidden="true" />
-        <span>Copy this key now and store it somewhere safe. For your security it will not be shown again.</span>
+        <span>{warning}</span>
       </p>
     </div>
   );

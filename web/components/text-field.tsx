@@ -11,10 +11,12 @@ type TextFieldProps = Omit<React.ComponentProps<'input'>, 'id'> & {
   hint?: React.ReactNode;
   /** Rendered at the right of the label row (e.g. a "Forgot password?" link). */
   labelAside?: React.ReactNode;
+  /** Classes for the input itself (`className` styles the wrapper). */
+  inputClassName?: string;
 };
 
 /** A labelled input with its hint and error message wired up for assistive technology. */
-export function TextField({ label, name, error, hint, labelAside, className, ...inputProps }: TextFieldProps) {
+export function TextField({ label, name, error, hint, labelAside, className, inputClassName, ...inputProps }: TextFieldProps) {
   const id = useId();
   const hintId = hint ? `${id}-hint` : undefined;
   const errorId = error ? `${id}-error` : undefined;
@@ -27,6 +29,7 @@ export function TextField({ label, name, error, hint, labelAside, className, ...
       <Input
         id={id}
         name={name}
+        className={inputClassName}
         aria-invalid={error ? true : undefined}
         aria-describedby={[errorId, hintId].filter(Boolean).join(' ') || undefined}
         {...inputProps}

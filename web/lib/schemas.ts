@@ -8,3 +8,13 @@ export {
   inviteMemberInput,
   updateOrganizationInput,
 } from '../../server/domain/orgs/org-schemas.ts';
+export { appDescription, appName, createAppInput, updateAppInput } from '../../server/domain/apps/app-schemas.ts';
+export { ENV_KEY } from '../../server/domain/packages/package-schemas.ts';
+export {
+  createWebhookInput,
+  WEBHOOK_EVENT_NAMES,
+  WEBHOOK_SECRET_MIN_LENGTH,
+  webhookSecret,
+  webhookUrl,
+  type WebhookEventName,
+} from '../../server/domain/webhooks/webhook-schemas.ts';

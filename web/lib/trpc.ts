@@ -1,7 +1,8 @@
-// The tRPC client of the SPA: one QueryClient, one batched HTTP link to /api/trpc (same origin, so
-// the session cookie flows), superjson like the server, and the options proxy used by loaders.
+// The tRPC client of the SPA: one QueryClient, a batched HTTP link to /api/trpc for queries and
+// mutations and a server-sent-events link for subscriptions (same origin, so the session cookie
+// flows either way), superjson like the server, and the options proxy used by loaders.
 import { QueryCache, QueryClient } from '@tanstack/react-query';
-import { createTRPCClient, httpBatchLink, TRPCClientError } from '@trpc/client';
+import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink, TRPCClientError } from '@trpc/client';
 import { createTRPCContext, createTRPCOptionsProxy } from '@trpc/tanstack-react-query';
 import superjson from 'superjson';
 import type { AppRouter } from '../../server/trpc/router.ts';
@@ -40,10 +41,15 @@ export const queryClient = createQueryClient();
 
 export const trpcClient = createTRPCClient<AppRouter>({
   links: [
-    httpBatchLink({
-      url: '/api/trpc',
-      transformer: superjson,
-      fetch: (url, options) => fetch(url, { ...options, credentials: 'same-origin' }),
+    splitLink({
+      condition: (op) => op.type === 'subscription',
+      // EventSource reconnects by itself; tracked() events make tRPC resume from the last event id.
+      true: httpSubscriptionLink({ url: '/api/trpc', transformer: superjson }),
+      false: httpBatchLink({
+        url: '/api/trpc',
+        transformer: superjson,
+        fetch: (url, options) => fetch(url, { ...options, credentials: 'same-origin' }),
+      }),
     }),
   ],
 });

@@ -23,6 +23,7 @@ function DashboardPage() {
   // The checklist is a convenience: if these fail the items simply stay unchecked.
   const apiKeys = useQuery(trpc.apiKeys.list.queryOptions());
   const members = useQuery(trpc.org.members.queryOptions());
+  const apps = useQuery(trpc.apps.list.queryOptions());
   const { organization, role } = current;
 
   const checklist: ChecklistItem[] = [
@@ -42,9 +43,9 @@ function DashboardPage() {
     },
     {
       title: 'Deploy an agent',
-      description: 'Upload an APKG package and deploy it. Coming soon to this dashboard.',
-      done: false,
-      loading: false,
+      description: 'Create an agent app, upload its APKG package and watch it go live.',
+      done: apps.data?.some((app) => app.activeVersion !== null) ?? false,
+      loading: apps.isPending,
       link: <Link to="/apps">Deploy an agent</Link>,
     },
   ];
