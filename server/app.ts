@@ -12,6 +12,9 @@ import { apiNotFound, errorHandler } from './http/errors.ts';
 import { originCheck } from './http/origin-check.ts';
 import { apiRateLimit } from './http/rate-limit.ts';
 import { requestId } from './http/request-id.ts';
+import { metricsRoute, requestMetrics } from './http/metrics-route.ts';
+import { usageRecorder, type UsageRecorder } from './http/usage-recorder.ts';
+import { isRuntimeRequest } from './rest/usage.ts';
 import { localDownloadRoutes } from './adapters/storage/local-download-route.ts';
 import { agentAppRoutes } from './rest/agent-apps.ts';
 import { auditLogRoutes } from './rest/audit-logs.ts';
@@ -24,6 +27,9 @@ import { authRoutes } from './rest/auth.ts';
 import { devRoutes } from './rest/dev.ts';
 import { healthRoutes } from './rest/health.ts';
 import { organizationRoutes } from './rest/organizations.ts';
+import { creditRoutes } from './rest/credits.ts';
+import { stripeWebhookRoutes } from './rest/stripe-webhook.ts';
+import { usageRoutes } from './rest/usage.ts';
 import { createContextFactory } from './trpc/init.ts';
 import { appRouter } from './trpc/router.ts';
 
@@ -44,6 +50,7 @@ export function createApp({ services, database, spaDir = SPA_DIR }: AppDeps): Ex
   app.set('etag', false);
 
   app.use(requestId(services.log));
+  app.use(requestMetrics(services.metrics));
   app.use(
     helmet({
       contentSecurityPolicy: {
@@ -59,7 +66,13 @@ export function createApp({ services, database, spaDir = SPA_DIR }: AppDeps): Ex
   );
 
   const api = express.Router();
+  // Raw body (signature over the exact bytes), before the JSON parser and the per-IP rate limit.
+  api.use(stripeWebhookRoutes(services));
   api.use(authenticate({ db, lucia: services.lucia, now: services.now }));
+  // Every API-key request is an API call (recorded in batches, never a write per request).
+  const usage = usageRecorder(services);
+  app.locals.usageRecorder = usage;
+  api.use(usage.middleware);
   // The dashboard's own tRPC traffic has its own, more generous budget so that a busy browser tab
   // never eats the documented REST allowance that CLIs and CI jobs of the organization depend on.
   api.use(
@@ -70,7 +83,8 @@ export function createApp({ services, database, spaDir = SPA_DIR }: AppDeps): Ex
     }, 'rl-ui:'),
   );
   const restLimiter = apiRateLimit(db, config.rateLimit, 'rl:');
-  api.use((req, res, next) => (req.path.startsWith('/trpc') ? next() : restLimiter(req, res, next)));
+  // The runtime (RUNTIME_TOKEN) reports invocations without an API key: it is not an anonymous client.
+  api.use((req, res, next) => (req.path.startsWith('/trpc') || isRuntimeRequest(req, config) ? next() : restLimiter(req, res, next)));
   api.use(originCheck(config.publicUrl));
   api.use(express.json({ limit: config.bodyLimit }));
 
@@ -96,10 +110,13 @@ export function createApp({ services, database, spaDir = SPA_DIR }: AppDeps): Ex
   api.use(secretRoutes(services));
   api.use(deploymentRoutes(services));
   api.use(deploymentEventStreamRoute(services));
+  api.use(creditRoutes(services));
+  api.use(usageRoutes(services));
   if (!config.isProduction) api.use(devRoutes(services));
   api.use(apiNotFound());
   api.use(errorHandler());
   app.use('/api', api);
+  app.use(metricsRoute(services.metrics, config.metricsToken));
 
   if (fs.existsSync(path.join(spaDir, 'index.html'))) {
     app.use(express.static(spaDir, { index: false, maxAge: '1h', immutable: false }));
@@ -111,4 +128,9 @@ export function createApp({ services, database, spaDir = SPA_DIR }: AppDeps): Ex
   }
   app.use(errorHandler());
   return app;
+}
+
+/** The API-call recorder of an app made by createApp (flush and stop it at shutdown). */
+export function appUsageRecorder(app: Express): UsageRecorder {
+  return app.locals.usageRecorder as UsageRecorder;
 }

@@ -50,6 +50,7 @@ const envSchema = z.object({
   LOGIN_MAX_FAILURES: int(10, 1),
   LOGIN_FAILURE_WINDOW_MINUTES: int(15, 1),
   BODY_LIMIT: z.string().optional().default('1mb'),
+  METRICS_TOKEN: optionalString,
   SECRETS_ENCRYPTION_KEY: optionalString.pipe(
     z
       .string()
@@ -85,6 +86,19 @@ const envSchema = z.object({
   PIXELL_SECRETS_JSON: optionalString,
   PIXELL_AWS_SECRETS: optionalString,
   PIXELL_AWS_REGION: optionalString,
+  // Credits & billing: top-up packages (JSON, optional), custom amounts, price, currency, warnings.
+  CREDIT_PACKAGES: optionalString,
+  CREDIT_PRICE_CENTS: int(1, 1, 1_000_000),
+  CREDIT_CURRENCY: z
+    .string()
+    .regex(/^[a-zA-Z]{3}$/, 'must be a three-letter ISO currency code')
+    .optional()
+    .default('usd')
+    .transform((v) => v.toLowerCase()),
+  CUSTOM_TOPUP_MIN: int(100, 1, 10_000_000),
+  CUSTOM_TOPUP_MAX: int(100_000, 1, 10_000_000),
+  LOW_BALANCE_THRESHOLD: int(50, 0),
+  EXPORT_URL_TTL_SECONDS: int(86_400, 1, 604_800),
 });
 
 export type Config = {
@@ -109,6 +123,8 @@ export type Config = {
   rateLimit: { authenticatedPerHour: number; anonymousPerHour: number };
   login: { maxFailures: number; windowMinutes: number };
   bodyLimit: string;
+  /** Bearer token that GET /metrics requires when set. */
+  metricsToken: string | undefined;
   maxPackageBytes: number;
   deployments: {
     worker: 'inline' | 'off';
@@ -146,7 +162,40 @@ export type Config = {
   };
   /** Secrets provider for agent environments (PIXELL_SECRETS_PROVIDER); undefined = none. */
   secretsProvider: SecretsProviderConfig | undefined;
+  /** Credit top-ups: fixed packages plus custom amounts priced per credit. */
+  billing: {
+    packages: CreditPackage[];
+    creditPriceCents: number;
+    currency: string;
+    customTopupMin: number;
+    customTopupMax: number;
+    lowBalanceThreshold: number;
+  };
+  /** Usage exports: how long a download link works. */
+  usageExport: { urlTtlSeconds: number };
 };
+
+export type CreditPackage = { id: string; name: string; credits: number; priceCents: number };
+
+/** The default top-up packages (CREDIT_PACKAGES replaces them). */
+export const DEFAULT_CREDIT_PACKAGES: CreditPackage[] = [
+  { id: 'starter', name: 'Starter', credits: 1_000, priceCents: 1_000 },
+  { id: 'pro', name: 'Pro', credits: 5_000, priceCents: 4_500 },
+  { id: 'scale', name: 'Scale', credits: 25_000, priceCents: 20_000 },
+];
+
+const creditPackagesSchema = z
+  .array(
+    z.object({
+      id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, 'ids are lowercase letters, digits, - and _').refine((id) => id !== 'custom', 'custom is reserved'),
+      name: z.string().min(1).max(60).optional(),
+      credits: z.number().int().min(1).max(10_000_000),
+      price_cents: z.number().int().min(50).max(100_000_000),
+    }),
+  )
+  .min(1)
+  .max(20)
+  .refine((list) => new Set(list.map((p) => p.id)).size === list.length, 'package ids must be unique');
 
 export type SecretsProviderConfig =
   | { kind: 'static'; values: Record<string, string> }
@@ -172,6 +221,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const e = parsed.data;
   if ((e.S3_ACCESS_KEY_ID === undefined) !== (e.S3_SECRET_ACCESS_KEY === undefined)) {
     throw new ConfigError('Invalid configuration:\n  S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY: set both or neither');
+  }
+  if (e.CUSTOM_TOPUP_MAX < e.CUSTOM_TOPUP_MIN) {
+    throw new ConfigError('Invalid configuration:\n  CUSTOM_TOPUP_MAX: must not be below CUSTOM_TOPUP_MIN');
   }
   const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
   return {
@@ -199,6 +251,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     login: { maxFailures: e.LOGIN_MAX_FAILURES, windowMinutes: e.LOGIN_FAILURE_WINDOW_MINUTES },
     bodyLimit: e.BODY_LIMIT,
+    metricsToken: e.METRICS_TOKEN,
     secretsEncryptionKey: e.SECRETS_ENCRYPTION_KEY,
     maxPackageBytes: e.MAX_PACKAGE_BYTES,
     deployments: {
@@ -230,7 +283,33 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       pollIntervalMs: e.RUNTIME_POLL_INTERVAL_MS,
     },
     secretsProvider: parseSecretsProviderConfig(e),
+    billing: {
+      packages: parseCreditPackages(e.CREDIT_PACKAGES),
+      creditPriceCents: e.CREDIT_PRICE_CENTS,
+      currency: e.CREDIT_CURRENCY,
+      customTopupMin: e.CUSTOM_TOPUP_MIN,
+      customTopupMax: e.CUSTOM_TOPUP_MAX,
+      lowBalanceThreshold: e.LOW_BALANCE_THRESHOLD,
+    },
+    usageExport: { urlTtlSeconds: e.EXPORT_URL_TTL_SECONDS },
   };
+}
+
+/** CREDIT_PACKAGES: `[{"id":"starter","name":"Starter","credits":1000,"price_cents":1000}, …]`. */
+function parseCreditPackages(raw: string | undefined): CreditPackage[] {
+  if (raw === undefined) return DEFAULT_CREDIT_PACKAGES;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new ConfigError('Invalid configuration:\n  CREDIT_PACKAGES: must be a JSON array of {id, name?, credits, price_cents}');
+  }
+  const result = creditPackagesSchema.safeParse(parsed);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  CREDIT_PACKAGES${i.path.length ? `[${i.path.join('.')}]` : ''}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  return result.data.map((p) => ({ id: p.id, name: p.name ?? p.id.charAt(0).toUpperCase() + p.id.slice(1), credits: p.credits, priceCents: p.price_cents }));
 }
 
 /** PIXELL_SECRETS_PROVIDER and its variables; a bad value is a start-up error (never echoing values). */

@@ -1,7 +1,7 @@
 // Entry point: configuration, database and migrations, HTTP server, graceful shutdown.
 import fs from 'node:fs';
 import http from 'node:http';
-import { createApp } from './app.ts';
+import { appUsageRecorder, createApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { createLogger } from './log.ts';
 import { createServices, openConfiguredDatabase } from './services.ts';
@@ -50,6 +50,7 @@ async function main() {
     // to another instance and resume from their last event id.
     setTimeout(() => server.closeAllConnections(), 5_000).unref();
     await Promise.all([new Promise<void>((resolve) => server.on('close', resolve)), workers.stop(15_000)]);
+    await appUsageRecorder(app).stop();
     await services.feed.close();
     await database.close();
     log.info('stopped');

@@ -3,6 +3,7 @@ import crypto from 'node:crypto';
 import type { Logger } from 'pino';
 import { openDatabase, type DatabaseHandle } from '../db/client.ts';
 import { createMailAdapter } from './adapters/mail/index.ts';
+import { createPaymentsAdapter } from './adapters/payments/index.ts';
 import { createRuntimeAdapter } from './adapters/runtime/index.ts';
 import { createStorageAdapter } from './adapters/storage/index.ts';
 import type { Config } from './config.ts';
@@ -11,6 +12,7 @@ import { createLucia } from './domain/auth/session-store.ts';
 import { createSecretBox } from './domain/crypto/secret-box.ts';
 import { readOrCreateSecretFile } from './secret-files.ts';
 import { createDeploymentFeed } from './realtime/deployment-feed.ts';
+import { createMetrics } from './metrics.ts';
 
 export async function openConfiguredDatabase(config: Config): Promise<DatabaseHandle> {
   return config.databaseUrl
@@ -28,8 +30,9 @@ export function createServices(config: Config, database: DatabaseHandle, log: Lo
     now: () => new Date(),
     lucia: createLucia(db, config),
     feed: createDeploymentFeed(database),
+    metrics: createMetrics(db),
     secrets: createSecretBox(resolveEncryptionKey(config, log), config.secretsPreviousKeys),
-    adapters: { mail: createMailAdapter(config, db, log), storage, runtime: createRuntimeAdapter(config, storage, log) },
+    adapters: { mail: createMailAdapter(config, db, log), storage, runtime: createRuntimeAdapter(config, storage, log), payments: createPaymentsAdapter(config, log) },
   };
 }
 

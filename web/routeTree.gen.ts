@@ -13,7 +13,7 @@ import { Route as AppRouteImport } from './routes/_app.tsx'
 import { Route as PublicRouteImport } from './routes/_public.tsx'
 import { Route as AppIndexRouteImport } from './routes/_app/index.tsx'
 import { Route as AppApiKeysRouteImport } from './routes/_app/api-keys.tsx'
-import { Route as AppBillingRouteImport } from './routes/_app/billing.tsx'
+import { Route as AppAuditLogRouteImport } from './routes/_app/audit-log.tsx'
 import { Route as AppOrganizationRouteImport } from './routes/_app/organization.tsx'
 import { Route as AppUsageRouteImport } from './routes/_app/usage.tsx'
 import { Route as PublicAcceptInvitationRouteImport } from './routes/_public/accept-invitation.tsx'
@@ -23,10 +23,12 @@ import { Route as PublicResetPasswordRouteImport } from './routes/_public/reset-
 import { Route as PublicSignupRouteImport } from './routes/_public/signup.tsx'
 import { Route as PublicVerifyEmailRouteImport } from './routes/_public/verify-email.tsx'
 import { Route as AppAppsIndexRouteImport } from './routes/_app/apps/index.tsx'
+import { Route as AppBillingIndexRouteImport } from './routes/_app/billing/index.tsx'
 import { Route as AppDeploymentsIndexRouteImport } from './routes/_app/deployments/index.tsx'
 import { Route as AppDeploymentsDeploymentIdRouteImport } from './routes/_app/deployments/$deploymentId.tsx'
 import { Route as AppAppsAppIdIndexRouteImport } from './routes/_app/apps/$appId/index.tsx'
 import { Route as AppAppsAppIdDeployRouteImport } from './routes/_app/apps/$appId/deploy.tsx'
+import { Route as AppBillingCheckoutSessionIdRouteImport } from './routes/_app/billing/checkout.$sessionId.tsx'
 
 const AppRoute = AppRouteImport.update({
   id: '/_app',
@@ -46,9 +48,9 @@ const AppApiKeysRoute = AppApiKeysRouteImport.update({
   path: '/api-keys',
   getParentRoute: () => AppRoute,
 } as any)
-const AppBillingRoute = AppBillingRouteImport.update({
-  id: '/billing',
-  path: '/billing',
+const AppAuditLogRoute = AppAuditLogRouteImport.update({
+  id: '/audit-log',
+  path: '/audit-log',
   getParentRoute: () => AppRoute,
 } as any)
 const AppOrganizationRoute = AppOrganizationRouteImport.update({
@@ -96,6 +98,11 @@ const AppAppsIndexRoute = AppAppsIndexRouteImport.update({
   path: '/apps/',
   getParentRoute: () => AppRoute,
 } as any)
+const AppBillingIndexRoute = AppBillingIndexRouteImport.update({
+  id: '/billing/',
+  path: '/billing/',
+  getParentRoute: () => AppRoute,
+} as any)
 const AppDeploymentsIndexRoute = AppDeploymentsIndexRouteImport.update({
   id: '/deployments/',
   path: '/deployments/',
@@ -117,11 +124,17 @@ const AppAppsAppIdDeployRoute = AppAppsAppIdDeployRouteImport.update({
   path: '/apps/$appId/deploy',
   getParentRoute: () => AppRoute,
 } as any)
+const AppBillingCheckoutSessionIdRoute =
+  AppBillingCheckoutSessionIdRouteImport.update({
+    id: '/billing/checkout/$sessionId',
+    path: '/billing/checkout/$sessionId',
+    getParentRoute: () => AppRoute,
+  } as any)
 
 export interface FileRoutesByFullPath {
   '/': typeof AppIndexRoute
   '/api-keys': typeof AppApiKeysRoute
-  '/billing': typeof AppBillingRoute
+  '/audit-log': typeof AppAuditLogRoute
   '/organization': typeof AppOrganizationRoute
   '/usage': typeof AppUsageRoute
   '/accept-invitation': typeof PublicAcceptInvitationRoute
@@ -132,14 +145,16 @@ export interface FileRoutesByFullPath {
   '/verify-email': typeof PublicVerifyEmailRoute
   '/deployments/$deploymentId': typeof AppDeploymentsDeploymentIdRoute
   '/apps/': typeof AppAppsIndexRoute
+  '/billing/': typeof AppBillingIndexRoute
   '/deployments/': typeof AppDeploymentsIndexRoute
   '/apps/$appId/deploy': typeof AppAppsAppIdDeployRoute
+  '/billing/checkout/$sessionId': typeof AppBillingCheckoutSessionIdRoute
   '/apps/$appId/': typeof AppAppsAppIdIndexRoute
 }
 export interface FileRoutesByTo {
   '/': typeof AppIndexRoute
   '/api-keys': typeof AppApiKeysRoute
-  '/billing': typeof AppBillingRoute
+  '/audit-log': typeof AppAuditLogRoute
   '/organization': typeof AppOrganizationRoute
   '/usage': typeof AppUsageRoute
   '/accept-invitation': typeof PublicAcceptInvitationRoute
@@ -150,8 +165,10 @@ export interface FileRoutesByTo {
   '/verify-email': typeof PublicVerifyEmailRoute
   '/deployments/$deploymentId': typeof AppDeploymentsDeploymentIdRoute
   '/apps': typeof AppAppsIndexRoute
+  '/billing': typeof AppBillingIndexRoute
   '/deployments': typeof AppDeploymentsIndexRoute
   '/apps/$appId/deploy': typeof AppAppsAppIdDeployRoute
+  '/billing/checkout/$sessionId': typeof AppBillingCheckoutSessionIdRoute
   '/apps/$appId': typeof AppAppsAppIdIndexRoute
 }
 export interface FileRoutesById {
@@ -159,7 +176,7 @@ export interface FileRoutesById {
   '/_app': typeof AppRouteWithChildren
   '/_public': typeof PublicRouteWithChildren
   '/_app/api-keys': typeof AppApiKeysRoute
-  '/_app/billing': typeof AppBillingRoute
+  '/_app/audit-log': typeof AppAuditLogRoute
   '/_app/organization': typeof AppOrganizationRoute
   '/_app/usage': typeof AppUsageRoute
   '/_public/accept-invitation': typeof PublicAcceptInvitationRoute
@@ -171,8 +188,10 @@ export interface FileRoutesById {
   '/_app/': typeof AppIndexRoute
   '/_app/deployments/$deploymentId': typeof AppDeploymentsDeploymentIdRoute
   '/_app/apps/': typeof AppAppsIndexRoute
+  '/_app/billing/': typeof AppBillingIndexRoute
   '/_app/deployments/': typeof AppDeploymentsIndexRoute
   '/_app/apps/$appId/deploy': typeof AppAppsAppIdDeployRoute
+  '/_app/billing/checkout/$sessionId': typeof AppBillingCheckoutSessionIdRoute
   '/_app/apps/$appId/': typeof AppAppsAppIdIndexRoute
 }
 export interface FileRouteTypes {
@@ -180,7 +199,7 @@ export interface FileRouteTypes {
   fullPaths:
     | '/'
     | '/api-keys'
-    | '/billing'
+    | '/audit-log'
     | '/organization'
     | '/usage'
     | '/accept-invitation'
@@ -191,14 +210,16 @@ export interface FileRouteTypes {
     | '/verify-email'
     | '/deployments/$deploymentId'
     | '/apps/'
+    | '/billing/'
     | '/deployments/'
     | '/apps/$appId/deploy'
+    | '/billing/checkout/$sessionId'
     | '/apps/$appId/'
   fileRoutesByTo: FileRoutesByTo
   to:
     | '/'
     | '/api-keys'
-    | '/billing'
+    | '/audit-log'
     | '/organization'
     | '/usage'
     | '/accept-invitation'
@@ -209,15 +230,17 @@ export interface FileRouteTypes {
     | '/verify-email'
     | '/deployments/$deploymentId'
     | '/apps'
+    | '/billing'
     | '/deployments'
     | '/apps/$appId/deploy'
+    | '/billing/checkout/$sessionId'
     | '/apps/$appId'
   id:
     | '__root__'
     | '/_app'
     | '/_public'
     | '/_app/api-keys'
-    | '/_app/billing'
+    | '/_app/audit-log'
     | '/_app/organization'
     | '/_app/usage'
     | '/_public/accept-invitation'
@@ -229,8 +252,10 @@ export interface FileRouteTypes {
     | '/_app/'
     | '/_app/deployments/$deploymentId'
     | '/_app/apps/'
+    | '/_app/billing/'
     | '/_app/deployments/'
     | '/_app/apps/$appId/deploy'
+    | '/_app/billing/checkout/$sessionId'
     | '/_app/apps/$appId/'
   fileRoutesById: FileRoutesById
 }
@@ -269,11 +294,11 @@ declare module '@tanstack/react-router' {
       preLoaderRoute: typeof AppApiKeysRouteImport
       parentRoute: typeof AppRoute
     }
-    '/_app/billing': {
-      id: '/_app/billing'
-      path: '/billing'
-      fullPath: '/billing'
-      preLoaderRoute: typeof AppBillingRouteImport
+    '/_app/audit-log': {
+      id: '/_app/audit-log'
+      path: '/audit-log'
+      fullPath: '/audit-log'
+      preLoaderRoute: typeof AppAuditLogRouteImport
       parentRoute: typeof AppRoute
     }
     '/_app/organization': {
@@ -339,6 +364,13 @@ declare module '@tanstack/react-router' {
       preLoaderRoute: typeof AppAppsIndexRouteImport
       parentRoute: typeof AppRoute
     }
+    '/_app/billing/': {
+      id: '/_app/billing/'
+      path: '/billing'
+      fullPath: '/billing/'
+      preLoaderRoute: typeof AppBillingIndexRouteImport
+      parentRoute: typeof AppRoute
+    }
     '/_app/deployments/': {
       id: '/_app/deployments/'
       path: '/deployments'
@@ -367,32 +399,43 @@ declare module '@tanstack/react-router' {
       preLoaderRoute: typeof AppAppsAppIdDeployRouteImport
       parentRoute: typeof AppRoute
     }
+    '/_app/billing/checkout/$sessionId': {
+      id: '/_app/billing/checkout/$sessionId'
+      path: '/billing/checkout/$sessionId'
+      fullPath: '/billing/checkout/$sessionId'
+      preLoaderRoute: typeof AppBillingCheckoutSessionIdRouteImport
+      parentRoute: typeof AppRoute
+    }
   }
 }
 
 interface AppRouteChildren {
   AppApiKeysRoute: typeof AppApiKeysRoute
-  AppBillingRoute: typeof AppBillingRoute
+  AppAuditLogRoute: typeof AppAuditLogRoute
   AppOrganizationRoute: typeof AppOrganizationRoute
   AppUsageRoute: typeof AppUsageRoute
   AppIndexRoute: typeof AppIndexRoute
   AppDeploymentsDeploymentIdRoute: typeof AppDeploymentsDeploymentIdRoute
   AppAppsIndexRoute: typeof AppAppsIndexRoute
+  AppBillingIndexRoute: typeof AppBillingIndexRoute
   AppDeploymentsIndexRoute: typeof AppDeploymentsIndexRoute
   AppAppsAppIdDeployRoute: typeof AppAppsAppIdDeployRoute
+  AppBillingCheckoutSessionIdRoute: typeof AppBillingCheckoutSessionIdRoute
   AppAppsAppIdIndexRoute: typeof AppAppsAppIdIndexRoute
 }
 
 const AppRouteChildren: AppRouteChildren = {
   AppApiKeysRoute: AppApiKeysRoute,
-  AppBillingRoute: AppBillingRoute,
+  AppAuditLogRoute: AppAuditLogRoute,
   AppOrganizationRoute: AppOrganizationRoute,
   AppUsageRoute: AppUsageRoute,
   AppIndexRoute: AppIndexRoute,
   AppDeploymentsDeploymentIdRoute: AppDeploymentsDeploymentIdRoute,
   AppAppsIndexRoute: AppAppsIndexRoute,
+  AppBillingIndexRoute: AppBillingIndexRoute,
   AppDeploymentsIndexRoute: AppDeploymentsIndexRoute,
   AppAppsAppIdDeployRoute: AppAppsAppIdDeployRoute,
+  AppBillingCheckoutSessionIdRoute: AppBillingCheckoutSessionIdRoute,
   AppAppsAppIdIndexRoute: AppAppsAppIdIndexRoute,
 }
 

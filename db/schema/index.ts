@@ -6,3 +6,6 @@ export * from './audit.ts';
 export * from './platform.ts';
 export * from './apps.ts';
 export * from './deployments.ts';
+export * from './secrets.ts';
+export * from './usage.ts';
+export * from './checkout.ts';

@@ -5,17 +5,20 @@ import type { Db } from '../../db/client.ts';
 import type { Role } from '../../db/schema/index.ts';
 import type { Config } from '../config.ts';
 import type { MailAdapter } from '../adapters/mail/mail-adapter.ts';
+import type { PaymentsAdapter } from '../adapters/payments/payments-adapter.ts';
 import type { RuntimeAdapter } from '../adapters/runtime/runtime-adapter.ts';
 import type { StorageAdapter } from '../adapters/storage/storage-adapter.ts';
 import { AppError, forbidden, unauthorized } from './errors.ts';
 import type { AuthLucia } from './auth/session-store.ts';
 import type { SecretBox } from './crypto/secret-box.ts';
+import type { AppMetrics } from '../metrics.ts';
 import type { FeedSubscribe } from './deployments/follow-deployment.ts';
 
 export type Adapters = {
   mail: MailAdapter;
   storage: StorageAdapter;
   runtime: RuntimeAdapter;
+  payments: PaymentsAdapter;
 };
 
 /** Who is acting. A session actor has a user; an API-key actor has a key and acts as its org. */
@@ -38,6 +41,8 @@ export type Services = {
   lucia: AuthLucia;
   /** Encrypts secrets at rest (webhook secrets, deploy-time env, app secrets). */
   secrets: SecretBox;
+  /** Prometheus metrics of this process. */
+  metrics: AppMetrics;
   /** Live deployment events (LISTEN/NOTIFY fan-out). */
   feed: { subscribe: FeedSubscribe; close(): Promise<void> };
   log: Logger;

@@ -10,7 +10,7 @@ import { eq } from 'drizzle-orm';
 import postgres from 'postgres';
 import { openDatabase, type DatabaseHandle, type Db } from '../../db/client.ts';
 import { apiKeys, creditTransactions, memberships, organizations, users, type Role } from '../../db/schema/index.ts';
-import { createApp } from '../app.ts';
+import { appUsageRecorder, createApp } from '../app.ts';
 import { loadConfig, type Config } from '../config.ts';
 import { createUserSession } from '../domain/auth/session-store.ts';
 import { hashPassword } from '../domain/auth/password.ts';
@@ -128,6 +128,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await appUsageRecorder(app).stop().catch(() => undefined);
       await database.drop();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },

@@ -6,6 +6,8 @@ import { webhooksRouter } from './webhooks.ts';
 import { secretsRouter } from './secrets.ts';
 import { authRouter } from './auth.ts';
 import { router } from './init.ts';
+import { billingRouter } from './billing.ts';
+import { usageRouter } from './usage.ts';
 import { orgRouter } from './organizations.ts';
 
 export const appRouter = router({
@@ -18,6 +20,8 @@ export const appRouter = router({
   deployments: deploymentsRouter,
   webhooks: webhooksRouter,
   secrets: secretsRouter,
+  billing: billingRouter,
+  usage: usageRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -50,7 +50,13 @@ export async function startDeploymentWorker(services: Services, database: Pick<D
           if (!claimed) break;
           const job = runDeployment(services, claimed, { workerId, leaseSeconds: cfg.leaseSeconds, signal: shutdown.signal })
             .then(
-              (outcome) => services.log.info({ deploymentId: claimed.id, status: outcome.status }, 'deployment finished'),
+              (outcome) => {
+                services.log.info({ deploymentId: claimed.id, status: outcome.status }, 'deployment finished');
+                const d = outcome.deployment;
+                if (d?.startedAt && d.completedAt && (d.status === 'completed' || d.status === 'failed' || d.status === 'cancelled')) {
+                  services.metrics.observeDeployment(d.status, (d.completedAt.getTime() - d.startedAt.getTime()) / 1000);
+                }
+              },
               (err: unknown) => services.log.error({ err, deploymentId: claimed.id }, 'deployment runner crashed'),
             )
             .finally(() => {

@@ -5,6 +5,8 @@ import { lt } from 'drizzle-orm';
 import type { DatabaseHandle } from '../../db/client.ts';
 import { rateLimitCounters } from '../../db/schema/index.ts';
 import { purgeExpiredAuthRows } from '../domain/auth/purge-expired-auth-rows.ts';
+import { reencryptSecrets } from '../domain/secrets/reencrypt-secrets.ts';
+import { purgeExpiredUsageExports } from '../domain/usage/purge-expired-usage-exports.ts';
 import type { Services } from '../domain/context.ts';
 import { startDeploymentWorker, type DeploymentWorker } from './deployment-worker.ts';
 import { startWebhookDeliverer } from './webhook-deliverer.ts';
@@ -21,11 +23,19 @@ export async function startWorkers(services: Services, database: Pick<DatabaseHa
       const now = services.now();
       const purged = await purgeExpiredAuthRows(services.db, services.config, now);
       await services.db.delete(rateLimitCounters).where(lt(rateLimitCounters.resetAt, now));
+      await purgeExpiredUsageExports(services);
       services.log.debug({ purged }, 'housekeeping done');
     } catch (err) {
       services.log.warn({ err }, 'housekeeping failed');
     }
   };
+  // While SECRETS_ENCRYPTION_PREVIOUS_KEYS is set, rewrite values still under an old key (idempotent).
+  if (services.config.secretsPreviousKeys.length > 0) {
+    reencryptSecrets(services).then(
+      (result) => services.log.info({ result }, 're-encrypted secrets with the current SECRETS_ENCRYPTION_KEY'),
+      (err: unknown) => services.log.error({ err }, 're-encrypting secrets failed'),
+    );
+  }
   const timer = setInterval(housekeeping, 60 * 60 * 1000);
   timer.unref();
   void housekeeping();

@@ -9,10 +9,12 @@ import {
   type LucideIcon,
   Menu,
   Rocket,
+  ScrollText,
 } from 'lucide-react';
 import { Dialog as DialogPrimitive } from 'radix-ui';
 import { useEffect, useState } from 'react';
 import type * as React from 'react';
+import { canManageOrganization } from '../lib/permissions.ts';
 import type { Me } from '../lib/use-me.ts';
 import { cn } from '../lib/utils.ts';
 import { BrandMark } from './brand.tsx';
@@ -20,7 +22,13 @@ import { OrganizationSwitcher } from './org-switcher.tsx';
 import { Button } from './ui/button.tsx';
 import { UserMenu } from './user-menu.tsx';
 
-type NavItem = { to: '/' | '/apps' | '/deployments' | '/usage' | '/billing' | '/api-keys' | '/organization'; label: string; icon: LucideIcon };
+type NavItem = {
+  to: '/' | '/apps' | '/deployments' | '/usage' | '/billing' | '/api-keys' | '/organization' | '/audit-log';
+  label: string;
+  icon: LucideIcon;
+  /** Shown to owners and admins only. */
+  managersOnly?: boolean;
+};
 
 const NAV_SECTIONS: { title?: string; items: NavItem[] }[] = [
   {
@@ -37,6 +45,7 @@ const NAV_SECTIONS: { title?: string; items: NavItem[] }[] = [
       { to: '/billing', label: 'Billing', icon: CreditCard },
       { to: '/api-keys', label: 'API keys', icon: KeyRound },
       { to: '/organization', label: 'Organization', icon: Building2 },
+      { to: '/audit-log', label: 'Audit log', icon: ScrollText, managersOnly: true },
     ],
   },
 ];
@@ -55,7 +64,7 @@ function SidebarContent({ me }: { me: Me }) {
             {section.title ? (
               <p className="px-2.5 pb-1 text-[11px] font-medium uppercase tracking-wider text-sidebar-muted">{section.title}</p>
             ) : null}
-            {section.items.map((item) => (
+            {section.items.filter((item) => !item.managersOnly || canManageOrganization(me.organization?.role)).map((item) => (
               <Link
                 key={item.to}
                 to={item.to}

@@ -81,7 +81,7 @@ export class HttpRuntime implements RuntimeAdapter {
         }
         log('info', `Secrets provider (${this.#secretsProvider.kind}): ${Object.keys(providerEnv).length} variables`);
       }
-      const env = buildEffectiveEnv({ deployment: request.env, provider: providerEnv });
+      const env = buildEffectiveEnv({ deployment: request.env, deploymentSources: request.envSources, provider: providerEnv });
       ctx.secrets.push(...Object.values(env.values));
       log('info', `${describeEnvSources(env.sources)} (the runtime adds the package .env and its base environment)`);
 

@@ -304,7 +304,7 @@ export class LocalRuntime implements RuntimeAdapter {
       }
       log('info', `Secrets provider (${this.#secretsProvider.kind}): ${Object.keys(providerEnv).length} variables`);
     }
-    return buildEffectiveEnv({ deployment: request.env, provider: providerEnv, package: packageEnv, base: this.#baseEnv });
+    return buildEffectiveEnv({ deployment: request.env, deploymentSources: request.envSources, provider: providerEnv, package: packageEnv, base: this.#baseEnv });
   }
 }
 

@@ -11,8 +11,13 @@ export type RuntimeDeployRequest = {
   packageUrl: string;
   packageSha256: string;
   packageSize: number;
-  /** Deploy-time environment (highest precedence over the package's .env and the base env). */
+  /**
+   * Deploy-time environment (highest precedence over the secrets provider, the package's .env and
+   * the base env): the upload's `environment` merged over the app's secrets.
+   */
   env: Record<string, string>;
+  /** Where each key of `env` came from (for the log); keys not listed are labelled `deployment`. */
+  envSources?: Record<string, 'deployment' | 'secret'>;
   /** True when the app already runs an earlier version (update instead of first install). */
   isUpdate: boolean;
 };
@@ -23,7 +28,7 @@ export type RuntimeDeployResult = {
   /** Where the agent runs now (URL or local path), shown in the deployment log. */
   location: string;
   /** Names (never values) of the effective environment keys and where each came from. */
-  envSources: Record<string, 'deployment' | 'package' | 'provider' | 'base'>;
+  envSources: Record<string, 'deployment' | 'secret' | 'package' | 'provider' | 'base'>;
 };
 
 export interface RuntimeAdapter {

@@ -1,5 +1,7 @@
 // The effective environment of an agent, with the documented precedence (apkg-env-secrets.md):
-// deployment request env > secrets provider > package .env > base runtime environment.
+// deployment request env > secrets provider > package .env > base runtime environment. The request
+// env holds the deploy-time `environment` and the app's secrets; `deploymentSources` labels its keys
+// (`deployment` or `secret`) so that the log tells them apart.
 // Only key NAMES and their sources are ever logged or returned to callers; values stay here.
 import type { RuntimeDeployResult } from './runtime-adapter.ts';
 
@@ -7,6 +9,8 @@ export type EnvSource = RuntimeDeployResult['envSources'][string];
 
 export type EnvLayers = {
   deployment?: Record<string, string>;
+  /** Labels of the deployment layer's keys (default `deployment`). */
+  deploymentSources?: Record<string, EnvSource>;
   provider?: Record<string, string>;
   package?: Record<string, string>;
   base?: Record<string, string>;
@@ -18,7 +22,7 @@ export type EffectiveEnv = {
 };
 
 /** Lowest layer first, so that each later layer overrides the earlier ones. */
-const LAYERS_LOW_TO_HIGH: EnvSource[] = ['base', 'package', 'provider', 'deployment'];
+const LAYERS_LOW_TO_HIGH = ['base', 'package', 'provider', 'deployment'] as const;
 
 export function buildEffectiveEnv(layers: EnvLayers): EffectiveEnv {
   const values: Record<string, string> = Object.create(null);
@@ -29,10 +33,14 @@ export function buildEffectiveEnv(layers: EnvLayers): EffectiveEnv {
     for (const [key, value] of Object.entries(layer)) {
       if (typeof value !== 'string') continue;
       values[key] = value;
-      sources[key] = source;
+      sources[key] = source === 'deployment' ? deploymentLabel(layers.deploymentSources, key) : source;
     }
   }
   return { values: sortKeys(values), sources: sortKeys(sources) };
+}
+
+function deploymentLabel(labels: Record<string, EnvSource> | undefined, key: string): EnvSource {
+  return labels && Object.hasOwn(labels, key) && labels[key] === 'secret' ? 'secret' : 'deployment';
 }
 
 /** `Environment: A (deployment), B (package)` — names and sources only, never values. */

@@ -6,6 +6,7 @@ import { agentApps, creditTransactions, deployments, type StepState } from '../.
 import { applyCreditChange } from '../credits/apply-credit-change.ts';
 import { recordDeploymentEvent } from './deployment-events.ts';
 import { enqueueDeploymentWebhook } from './deployment-webhooks.ts';
+import { recordDeploymentUsage } from '../usage/record-deployment-usage.ts';
 
 type DeploymentRow = typeof deployments.$inferSelect;
 
@@ -46,6 +47,7 @@ export async function failDeployment(
       .where(eq(deployments.id, d.id))
       .returning();
     await refundReservation(tx, d, 'deployment failed');
+    await recordDeploymentUsage(tx, d, 'failed', at);
     await recordDeploymentEvent(tx, d.id, {
       type: 'status',
       level: 'error',
@@ -75,6 +77,7 @@ export async function completeDeployment(db: Db, deploymentId: string, workerId:
         .set({ type: 'usage', description: sql`'Deployment of ' || ${d.version}` })
         .where(and(eq(creditTransactions.id, d.reservationTransactionId), eq(creditTransactions.type, 'reservation')));
     }
+    await recordDeploymentUsage(tx, d, 'completed', at);
     const seconds = d.startedAt ? Math.round((at.getTime() - d.startedAt.getTime()) / 1000) : 0;
     await recordDeploymentEvent(tx, d.id, { type: 'status', message: `Deployment completed in ${seconds}s; ${d.version} is live`, data: { status: 'completed' } });
     await enqueueDeploymentWebhook(tx, updated, 'deployment.completed', extra);
@@ -91,6 +94,7 @@ export async function cancelDeploymentRow(tx: DbOrTx, d: DeploymentRow, cancelle
     .where(and(eq(deployments.id, d.id), inArray(deployments.status, ['queued', 'processing'])))
     .returning();
   await refundReservation(tx, d, 'deployment cancelled');
+  await recordDeploymentUsage(tx, d, 'cancelled', at);
   await recordDeploymentEvent(tx, d.id, {
     type: 'status',
     level: 'warn',

@@ -10,6 +10,7 @@ import { renewDeploymentLease } from './claim-next-deployment.ts';
 import { recordDeploymentEvent } from './deployment-events.ts';
 import { STEP_LABELS } from './deployment-steps.ts';
 import { completeDeployment, failDeployment } from './finish-deployment.ts';
+import { resolveDeploymentEnv } from '../secrets/resolve-deployment-env.ts';
 import crypto from 'node:crypto';
 
 type DeploymentRow = typeof deployments.$inferSelect;
@@ -130,7 +131,8 @@ export async function runDeployment(services: Services, claimed: DeploymentRow, 
     });
 
     await step('notify_runtime', async () => {
-      const env = claimed.envEncrypted ? (JSON.parse(services.secrets.decrypt(claimed.envEncrypted)) as Record<string, string>) : {};
+      // Deploy-time environment over the app's secrets, snapshotted with the deployment for rollback.
+      const { env, envSources } = await resolveDeploymentEnv(services, claimed);
       const runtime = services.adapters.runtime;
       await log('info', `Deploying to the ${runtime.kind === 'local' ? 'embedded local' : 'remote'} runtime`, 'notify_runtime');
       const result = await runtime.deploy(
@@ -144,6 +146,7 @@ export async function runDeployment(services: Services, claimed: DeploymentRow, 
           packageSha256: pkg.sha256,
           packageSize: pkg.size,
           env,
+          envSources,
           isUpdate: app.activePackageId !== null,
         },
         (level, message, data) => void log(level, message, 'notify_runtime', data),

@@ -14,6 +14,7 @@ import { recordAudit } from '../audit.ts';
 import { actorUserId, requireOrgActor, type DomainCtx } from '../context.ts';
 import { deploymentCost } from '../deployments/deployment-steps.ts';
 import { enqueueDeployment } from '../deployments/enqueue-deployment.ts';
+import { recordPackageUploadUsage } from '../usage/record-package-upload-usage.ts';
 import { AppError, conflict } from '../errors.ts';
 import type { PackageFormFields } from './package-schemas.ts';
 import type { ReceivedPackageFile } from './receive-package-file.ts';
@@ -98,6 +99,7 @@ export async function acceptPackageUpload(
         resourceId: pkg.id,
         metadata: { app_id: locked.id, version, size: file.size },
       });
+      await recordPackageUploadUsage(tx, { orgId: actor.orgId, appId: locked.id, appName: locked.name, packageId: pkg.id, version, at: ctx.now() });
       let deployment: typeof deployments.$inferSelect | null = null;
       if (input.deploy) {
         deployment = await enqueueDeployment(tx, {

@@ -16,7 +16,10 @@ export const environmentField = z
   .pipe(
     z
       .record(z.string().regex(ENV_KEY, 'Environment variable names use letters, digits and _ and do not start with a digit').max(256), z.string().max(64 * 1024), {
-        error: 'environment must be a JSON object of strings',
+        error: (issue) => {
+          if (issue.code === 'invalid_key') return issue.issues.map((i) => i.message).join('; ');
+          return 'environment must be a JSON object of strings';
+        },
       })
       .refine((env) => Object.keys(env).length <= 200, 'At most 200 environment variables'),
   );

@@ -1,17 +1,35 @@
 import { useQuery, useSuspenseQuery } from '@tanstack/react-query';
-import { createFileRoute, Link } from '@tanstack/react-router';
-import { ArrowRight, Check, Coins, KeyRound, Rocket, Users } from 'lucide-react';
+import { createFileRoute, Link, useNavigate } from '@tanstack/react-router';
+import { Check } from 'lucide-react';
+import { useState } from 'react';
 import type * as React from 'react';
+import { BalanceCard } from '../../components/billing/balance-card.tsx';
+import { LowBalanceBanner } from '../../components/billing/low-balance-banner.tsx';
+import { TopUpDialog } from '../../components/billing/top-up-dialog.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
 import { Badge } from '../../components/ui/badge.tsx';
 import { Button } from '../../components/ui/button.tsx';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '../../components/ui/card.tsx';
 import { Skeleton } from '../../components/ui/skeleton.tsx';
-import { formatNumber, ROLE_LABELS } from '../../lib/format.ts';
+import { ActivityList } from '../../components/usage/activity-list.tsx';
+import { MetricCards } from '../../components/usage/metric-cards.tsx';
+import { rangeOf, rangeSearchSchema } from '../../components/usage/range-search.ts';
+import { UsageChartCard } from '../../components/usage/usage-chart-card.tsx';
+import { ROLE_LABELS } from '../../lib/format.ts';
+import { canManageOrganization } from '../../lib/permissions.ts';
 import { useTRPC } from '../../lib/trpc.ts';
 
 export const Route = createFileRoute('/_app/')({
-  loader: ({ context }) => context.queryClient.ensureQueryData(context.trpc.org.current.queryOptions()),
+  validateSearch: rangeSearchSchema,
+  loaderDeps: ({ search }) => ({ days: rangeOf(search) }),
+  loader: ({ context, deps }) => {
+    // Start every panel's request now; only the header waits.
+    const { queryClient, trpc } = context;
+    void queryClient.prefetchQuery(trpc.usage.metrics.queryOptions());
+    void queryClient.prefetchQuery(trpc.usage.chart.queryOptions({ days: deps.days }));
+    void queryClient.prefetchQuery(trpc.usage.activity.queryOptions({ limit: 8 }));
+    return queryClient.ensureQueryData(trpc.org.current.queryOptions());
+  },
   head: () => ({ meta: [{ title: 'Dashboard · Pixell Agent Cloud' }] }),
   pendingComponent: DashboardSkeleton,
   component: DashboardPage,
@@ -19,37 +37,12 @@ export const Route = createFileRoute('/_app/')({
 
 function DashboardPage() {
   const trpc = useTRPC();
+  const navigate = useNavigate({ from: Route.fullPath });
+  const days = rangeOf(Route.useSearch());
   const { data: current } = useSuspenseQuery(trpc.org.current.queryOptions());
-  // The checklist is a convenience: if these fail the items simply stay unchecked.
-  const apiKeys = useQuery(trpc.apiKeys.list.queryOptions());
-  const members = useQuery(trpc.org.members.queryOptions());
-  const apps = useQuery(trpc.apps.list.queryOptions());
   const { organization, role } = current;
-
-  const checklist: ChecklistItem[] = [
-    {
-      title: 'Create an API key',
-      description: 'Use it from the CLI or CI to upload packages and trigger deployments.',
-      done: (apiKeys.data?.length ?? 0) > 0,
-      loading: apiKeys.isPending,
-      link: <Link to="/api-keys">Create an API key</Link>,
-    },
-    {
-      title: 'Invite a teammate',
-      description: 'Work together: members can deploy, admins also manage people and keys.',
-      done: (members.data?.length ?? 0) > 1,
-      loading: members.isPending,
-      link: <Link to="/organization">Invite a teammate</Link>,
-    },
-    {
-      title: 'Deploy an agent',
-      description: 'Create an agent app, upload its APKG package and watch it go live.',
-      done: apps.data?.some((app) => app.activeVersion !== null) ?? false,
-      loading: apps.isPending,
-      link: <Link to="/apps">Deploy an agent</Link>,
-    },
-  ];
-  const doneCount = checklist.filter((item) => item.done).length;
+  const canTopUp = canManageOrganization(role);
+  const [topUpOpen, setTopUpOpen] = useState(false);
 
   return (
     <>
@@ -61,61 +54,103 @@ function DashboardPage() {
           </span>
         }
       />
-      <div className="grid grid-cols-2 gap-4 md:grid-cols-3">
-        <Card className="col-span-2 md:col-span-1">
-          <CardHeader className="flex-row items-center justify-between pb-2">
-            <CardDescription className="font-medium">Credit balance</CardDescription>
-            <Coins className="size-4 text-muted-foreground" aria-hidden="true" />
-          </CardHeader>
-          <CardContent>
-            <p className="text-3xl font-semibold tracking-tight" data-testid="credit-balance">
-              {formatNumber(organization.credits)}
-            </p>
-            <p className="mt-1 text-xs text-muted-foreground">credits available for deployments</p>
-            <Button asChild variant="link" size="sm" className="mt-3">
-              <Link to="/billing">
-                View billing <ArrowRight aria-hidden="true" />
-              </Link>
+      <LowBalanceBanner
+        action={
+          canTopUp ? (
+            <Button size="sm" variant="outline" className="border-amber-300 bg-white" onClick={() => setTopUpOpen(true)}>
+              Top up now
             </Button>
-          </CardContent>
-        </Card>
-        <StatCard label="Members" icon={Users} value={members.data?.length} loading={members.isPending} />
-        <StatCard label="API keys" icon={KeyRound} value={apiKeys.data?.length} loading={apiKeys.isPending} />
+          ) : null
+        }
+      />
+      <GettingStarted />
+
+      <div className="grid gap-4 lg:grid-cols-3">
+        <BalanceCard canTopUp={canTopUp} onTopUp={() => setTopUpOpen(true)} showBillingLink />
+        <div className="lg:col-span-2">
+          <MetricCards className="grid-cols-2" />
+        </div>
       </div>
 
-      <Card className="mt-6">
-        <CardHeader>
-          <div className="flex items-center justify-between gap-4">
-            <CardTitle>Get started</CardTitle>
-            <span className="text-xs text-muted-foreground">
-              {doneCount} of {checklist.length} done
-            </span>
-          </div>
-          <CardDescription>A few steps to get your first agent running.</CardDescription>
-          <div
-            className="mt-2 h-1.5 overflow-hidden rounded-full bg-muted"
-            role="progressbar"
-            aria-label="Getting started progress"
-            aria-valuemin={0}
-            aria-valuemax={checklist.length}
-            aria-valuenow={doneCount}
-          >
-            <div className="h-full rounded-full bg-primary transition-all" style={{ width: `${(doneCount / checklist.length) * 100}%` }} />
-          </div>
-        </CardHeader>
-        <CardContent className="px-0 pb-2">
-          <ol className="divide-y border-t">
-            {checklist.map((item) => (
-              <ChecklistRow key={item.title} item={item} />
-            ))}
-          </ol>
-        </CardContent>
-      </Card>
+      <div className="mt-4 grid gap-4 lg:grid-cols-3">
+        <div className="min-w-0 lg:col-span-2">
+          <UsageChartCard days={days} onDaysChange={(d) => void navigate({ search: (prev) => ({ ...prev, days: d === 30 ? undefined : d }), replace: true })} />
+        </div>
+        <ActivityList limit={8} />
+      </div>
+
+      {canTopUp ? <TopUpDialog open={topUpOpen} onOpenChange={setTopUpOpen} /> : null}
     </>
   );
 }
 
 type ChecklistItem = { title: string; description: string; done: boolean; loading: boolean; link: React.ReactElement };
+
+/** The first-run checklist of a new organization; it disappears once every step is done. */
+function GettingStarted() {
+  const trpc = useTRPC();
+  // A convenience: if these fail the items simply stay unchecked.
+  const apps = useQuery(trpc.apps.list.queryOptions());
+  const apiKeys = useQuery(trpc.apiKeys.list.queryOptions());
+
+  const checklist: ChecklistItem[] = [
+    {
+      title: 'Create an agent app',
+      description: 'An app holds the packages and deployments of one agent.',
+      done: (apps.data?.length ?? 0) > 0,
+      loading: apps.isPending,
+      link: <Link to="/apps">Create an app</Link>,
+    },
+    {
+      title: 'Create an API key',
+      description: 'Use it from the CLI or CI to upload packages and trigger deployments.',
+      done: (apiKeys.data?.length ?? 0) > 0,
+      loading: apiKeys.isPending,
+      link: <Link to="/api-keys">Create a key</Link>,
+    },
+    {
+      title: 'Deploy a package',
+      description: 'Upload an APKG package to your app and watch it go live.',
+      done: apps.data?.some((app) => app.activeVersion !== null) ?? false,
+      loading: apps.isPending,
+      link: <Link to="/apps">Deploy a package</Link>,
+    },
+  ];
+  const doneCount = checklist.filter((item) => item.done).length;
+  if (apps.isPending && apiKeys.isPending) return <Skeleton className="mb-6 h-64 rounded-xl" />;
+  if (doneCount === checklist.length) return null;
+
+  return (
+    <Card className="mb-6" data-testid="getting-started">
+      <CardHeader>
+        <div className="flex items-center justify-between gap-4">
+          <CardTitle>Get started</CardTitle>
+          <span className="text-xs text-muted-foreground">
+            {doneCount} of {checklist.length} done
+          </span>
+        </div>
+        <CardDescription>Three steps to get your first agent running.</CardDescription>
+        <div
+          className="mt-2 h-1.5 overflow-hidden rounded-full bg-muted"
+          role="progressbar"
+          aria-label="Getting started progress"
+          aria-valuemin={0}
+          aria-valuemax={checklist.length}
+          aria-valuenow={doneCount}
+        >
+          <div className="h-full rounded-full bg-primary transition-all" style={{ width: `${(doneCount / checklist.length) * 100}%` }} />
+        </div>
+      </CardHeader>
+      <CardContent className="px-0 pb-2">
+        <ol className="divide-y border-t">
+          {checklist.map((item) => (
+            <ChecklistRow key={item.title} item={item} />
+          ))}
+        </ol>
+      </CardContent>
+    </Card>
+  );
+}
 
 function ChecklistRow({ item }: { item: ChecklistItem }) {
   return (
@@ -149,31 +184,23 @@ function ChecklistRow({ item }: { item: ChecklistItem }) {
   );
 }
 
-function StatCard({ label, icon: Icon, value, loading }: { label: string; icon: typeof Rocket; value: number | undefined; loading: boolean }) {
-  return (
-    <Card>
-      <CardHeader className="flex-row items-center justify-between pb-2">
-        <CardDescription className="font-medium">{label}</CardDescription>
-        <Icon className="size-4 text-muted-foreground" aria-hidden="true" />
-      </CardHeader>
-      <CardContent>
-        {loading ? <Skeleton className="h-9 w-16" /> : <p className="text-3xl font-semibold tracking-tight">{value === undefined ? '—' : formatNumber(value)}</p>}
-      </CardContent>
-    </Card>
-  );
-}
-
 function DashboardSkeleton() {
   return (
     <div role="status" aria-label="Loading dashboard">
       <Skeleton className="mb-2 h-8 w-56" />
       <Skeleton className="mb-8 h-4 w-40" />
-      <div className="grid grid-cols-2 gap-4 md:grid-cols-3">
-        <Skeleton className="col-span-2 h-36 rounded-xl md:col-span-1" />
-        <Skeleton className="h-36 rounded-xl" />
-        <Skeleton className="h-36 rounded-xl" />
+      <div className="grid gap-4 lg:grid-cols-3">
+        <Skeleton className="h-64 rounded-xl" />
+        <div className="grid grid-cols-2 gap-4 lg:col-span-2">
+          {Array.from({ length: 4 }, (_, i) => (
+            <Skeleton key={i} className="h-[118px] rounded-xl" />
+          ))}
+        </div>
       </div>
-      <Skeleton className="mt-6 h-72 rounded-xl" />
+      <div className="mt-4 grid gap-4 lg:grid-cols-3">
+        <Skeleton className="h-96 rounded-xl lg:col-span-2" />
+        <Skeleton className="h-96 rounded-xl" />
+      </div>
     </div>
   );
 }

@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useSuspenseQuery } from '@tanstack/react-query';
-import { createFileRoute, useRouter } from '@tanstack/react-router';
-import { LogOut, MailPlus, UserMinus, Users, X } from 'lucide-react';
+import { createFileRoute, Link, useRouter } from '@tanstack/react-router';
+import { LogOut, MailPlus, ScrollText, UserMinus, Users, X } from 'lucide-react';
 import { useId, useState } from 'react';
 import { toast } from 'sonner';
 import { FormAlert } from '../../components/auth-card.tsx';
@@ -54,10 +54,18 @@ function OrganizationPage() {
         description="Settings and people of this organization."
         actions={
           canManage ? (
-            <Button onClick={() => setInviteOpen(true)}>
-              <MailPlus aria-hidden="true" />
-              Invite member
-            </Button>
+            <>
+              <Button variant="outline" asChild>
+                <Link to="/audit-log">
+                  <ScrollText aria-hidden="true" />
+                  Audit log
+                </Link>
+              </Button>
+              <Button onClick={() => setInviteOpen(true)}>
+                <MailPlus aria-hidden="true" />
+                Invite member
+              </Button>
+            </>
           ) : null
         }
       />

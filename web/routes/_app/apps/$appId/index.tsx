@@ -1,12 +1,13 @@
 import { useSuspenseQuery } from '@tanstack/react-query';
 import { createFileRoute, Link, useNavigate } from '@tanstack/react-router';
-import { ChevronLeft, Globe, LayoutDashboard, Lock, MoreHorizontal, Package, Pencil, Rocket, Trash2, Webhook } from 'lucide-react';
+import { ChevronLeft, Globe, KeyRound, LayoutDashboard, Lock, MoreHorizontal, Package, Pencil, Rocket, Trash2, Webhook } from 'lucide-react';
 import { useState } from 'react';
 import { z } from 'zod';
 import { AppFormDialog, DeleteAppDialog, type EditableApp } from '../../../../components/app-dialogs.tsx';
 import { DeploymentsTab } from '../../../../components/app-page/deployments-tab.tsx';
 import { OverviewTab } from '../../../../components/app-page/overview-tab.tsx';
 import { PackagesTab } from '../../../../components/app-page/packages-tab.tsx';
+import { SecretsTab } from '../../../../components/app-page/secrets-tab.tsx';
 import { WebhooksTab } from '../../../../components/app-page/webhooks-tab.tsx';
 import { Badge } from '../../../../components/ui/badge.tsx';
 import { Button } from '../../../../components/ui/button.tsx';
@@ -17,7 +18,7 @@ import { canManageOrganization } from '../../../../lib/permissions.ts';
 import { useTRPC } from '../../../../lib/trpc.ts';
 import { useActiveOrganization } from '../../../../lib/use-me.ts';
 
-const APP_TABS = ['overview', 'packages', 'deployments', 'webhooks'] as const;
+const APP_TABS = ['overview', 'packages', 'deployments', 'secrets', 'webhooks'] as const;
 type AppTab = (typeof APP_TABS)[number];
 
 const searchSchema = z.object({
@@ -126,6 +127,10 @@ function AppPage() {
             <Rocket aria-hidden="true" />
             Deployments
           </TabsTrigger>
+          <TabsTrigger value="secrets">
+            <KeyRound aria-hidden="true" />
+            Secrets
+          </TabsTrigger>
           <TabsTrigger value="webhooks">
             <Webhook aria-hidden="true" />
             Webhooks
@@ -139,6 +144,9 @@ function AppPage() {
         </TabsContent>
         <TabsContent value="deployments">
           <DeploymentsTab appId={app.id} />
+        </TabsContent>
+        <TabsContent value="secrets">
+          <SecretsTab appId={app.id} />
         </TabsContent>
         <TabsContent value="webhooks">
           <WebhooksTab appId={app.id} />

@@ -1,0 +1,51 @@
+// Reads an organization's usage events in [from, to) in occurred_at order, batch by batch, with
+// keyset pagination on (occurred_at, id) — a database cursor that works the same on postgres.js
+// and PGlite and never holds more than one batch in memory. The cursor keeps microseconds (text).
+import { sql, type SQL } from 'drizzle-orm';
+import { queryRows, type DbOrTx } from '../../../db/client.ts';
+import { isoTimestamp } from './sql-iso.ts';
+
+export type UsageExportRow = {
+  id: string;
+  occurred_at: string;
+  type: string;
+  agent_app_id: string | null;
+  agent_app_name: string | null;
+  description: string;
+  quantity: number;
+  credits: number;
+};
+
+export async function* iterateUsageEvents(db: DbOrTx, orgId: string, range: { from: Date; to: Date }, batchSize = 1000): AsyncGenerator<UsageExportRow> {
+  let after: { at: string; id: string } | null = null;
+  for (;;) {
+    const keyset: SQL = after ? sql`and (occurred_at, id) > (${after.at}::timestamptz, ${after.id}::uuid)` : sql``;
+    type Row = Omit<UsageExportRow, 'quantity' | 'credits'> & { quantity: unknown; credits: unknown; cursor_at: string };
+    const rows: Row[] = await queryRows<Omit<UsageExportRow, 'quantity' | 'credits'> & { quantity: unknown; credits: unknown; cursor_at: string }>(
+      db,
+      sql`select id::text as id, ${isoTimestamp('occurred_at')} as occurred_at, occurred_at::text as cursor_at, type,
+                 app_id::text as agent_app_id, app_name as agent_app_name, description, quantity, credits
+            from usage_events
+           where org_id = ${orgId}
+             and occurred_at >= ${range.from.toISOString()}::timestamptz and occurred_at < ${range.to.toISOString()}::timestamptz
+             ${keyset}
+           order by occurred_at, id
+           limit ${batchSize}`,
+    );
+    for (const r of rows) {
+      yield {
+        id: r.id,
+        occurred_at: r.occurred_at,
+        type: r.type,
+        agent_app_id: r.agent_app_id,
+        agent_app_name: r.agent_app_name,
+        description: r.description,
+        quantity: Number(r.quantity),
+        credits: Number(r.credits),
+      };
+    }
+    if (rows.length < batchSize) return;
+    const last: Row = rows[rows.length - 1];
+    after = { at: last.cursor_at, id: last.id };
+  }
+}

@@ -1,0 +1,81 @@
+// Counts every REST request authenticated with an API key as an `api_call` usage event, without a
+// database write per request: on response finish the call is buffered in memory, and the buffer is
+// written every second (or as soon as it holds 100 calls) with one multi-row INSERT and one roll-up
+// upsert (domain/usage/record-usage-events.ts). tRPC traffic (the dashboard) is not counted.
+// Mount it on the /api router after `authenticate`; call stop() at shutdown to write what is left.
+import type { NextFunction, Request, Response } from 'express';
+import type { Services } from '../domain/context.ts';
+import { recordUsageEvents, type NewUsageEvent } from '../domain/usage/record-usage-events.ts';
+
+/** Rows per INSERT (10 parameters each, far below PostgreSQL's 65,535). */
+const WRITE_BATCH = 500;
+/** Calls kept while the database is slow or down; beyond this they are dropped (and logged). */
+const MAX_BUFFERED = 50_000;
+
+export type UsageRecorder = {
+  middleware: (req: Request, res: Response, next: NextFunction) => void;
+  /** Writes the buffered calls now (resolves when they are stored). */
+  flush(): Promise<void>;
+  /** Stops the timer and writes what is left. */
+  stop(): Promise<void>;
+};
+
+export function usageRecorder(services: Pick<Services, 'db' | 'log' | 'now'>, options: { flushIntervalMs?: number; maxBatch?: number } = {}): UsageRecorder {
+  const maxBatch = options.maxBatch ?? 100;
+  const buffer: NewUsageEvent[] = [];
+  let dropped = 0;
+  let writing: Promise<void> = Promise.resolve();
+
+  const flush = (): Promise<void> => {
+    // Writes are chained so batches land in order and flush() waits for everything buffered so far.
+    writing = writing.then(async () => {
+      while (buffer.length > 0) {
+        const batch = buffer.splice(0, WRITE_BATCH);
+        try {
+          await services.db.transaction((tx) => recordUsageEvents(tx, batch));
+        } catch (err) {
+          services.log.warn({ err, calls: batch.length }, 'could not record API calls; these calls are not counted');
+        }
+      }
+    });
+    return writing;
+  };
+
+  const timer = setInterval(() => void flush(), options.flushIntervalMs ?? 1000);
+  timer.unref();
+
+  const middleware = (req: Request, res: Response, next: NextFunction) => {
+    if (req.originalUrl.startsWith('/api/trpc')) return next();
+    res.on('finish', () => {
+      const actor = req.actor;
+      if (actor?.kind !== 'apiKey') return;
+      if (buffer.length >= MAX_BUFFERED) {
+        if (dropped++ % 1000 === 0) services.log.warn({ dropped }, 'API call buffer full (database too slow?): calls are not counted');
+        return;
+      }
+      const path = (req.originalUrl.split('?')[0] ?? '').slice(0, 200);
+      buffer.push({
+        orgId: actor.orgId,
+        appId: null,
+        appName: null,
+        type: 'api_call',
+        quantity: 1,
+        credits: 0,
+        description: `${req.method} ${path}`,
+        metadata: { api_key_id: actor.apiKeyId, method: req.method, path, status: res.statusCode },
+        occurredAt: services.now(),
+      });
+      if (buffer.length >= maxBatch) void flush();
+    });
+    next();
+  };
+
+  return {
+    middleware,
+    flush,
+    async stop() {
+      clearInterval(timer);
+      await flush();
+    },
+  };
+}
