@@ -5,26 +5,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { writeApkg } from '../server/apkg/testing/build-apkg.ts';
-import { E2E_CRON_SECRET, latestMailTo, linkIn } from './support.ts';
+import { E2E_CRON_SECRET, signUpAndLogIn } from './support.ts';
 
-async function signUpAndLogIn(page: Page, request: APIRequestContext, email: string, password: string, orgName: string) {
-  await page.goto('/signup');
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByLabel('Organization name').fill(orgName);
-  await page.getByRole('button', { name: /sign up|create account/i }).click();
-  await expect(page.getByText(/check your email/i)).toBeVisible();
-  const mail = await latestMailTo(request, email);
-  await page.goto(linkIn(mail.text, '/verify-email'));
-  await expect(page.getByText(/verified/i).first()).toBeVisible();
-  await page.goto('/login');
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: /log in|sign in/i }).click();
-  await expect(page).toHaveURL(/\/$/);
-}
 
 const STEPS = ['validate_package', 'upload_to_s3', 'generate_metadata', 'notify_runtime', 'finalize'];
 

@@ -2,25 +2,9 @@
 // the form and another by bulk paste (the preview flags a bad line first) → reveal one → delete one
 // with confirmation → the Organization audit log, filtered to secrets, lists those changes by key
 // name, and no secret value appears anywhere on the page, not even in the expanded details.
-import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
-import { latestMailTo, linkIn } from './support.ts';
+import { expect, test } from '@playwright/test';
+import { signUpAndLogIn } from './support.ts';
 
-async function signUpAndLogIn(page: Page, request: APIRequestContext, email: string, password: string, orgName: string) {
-  await page.goto('/signup');
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByLabel('Organization name').fill(orgName);
-  await page.getByRole('button', { name: /sign up|create account/i }).click();
-  await expect(page.getByText(/check your email/i)).toBeVisible();
-  const mail = await latestMailTo(request, email);
-  await page.goto(linkIn(mail.text, '/verify-email'));
-  await expect(page.getByText(/verified/i).first()).toBeVisible();
-  await page.goto('/login');
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: /log in|sign in/i }).click();
-  await expect(page).toHaveURL(/\/$/);
-}
 
 test('manage app secrets in the Secrets tab and find the changes in the audit log', async ({ page, request }) => {
   const stamp = Date.now();

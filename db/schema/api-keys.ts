@@ -1,17 +1,13 @@
 // API keys: only the SHA-256 of the full key is stored, with a short preview to tell keys apart.
-import { index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { index, pgTable, text, uuid } from 'drizzle-orm/pg-core';
 import { users } from './auth.ts';
-import { organizations } from './orgs.ts';
-
-const tstz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+import { orgIdColumn, tstz } from './columns.ts';
 
 export const apiKeys = pgTable(
   'api_keys',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    orgId: uuid('org_id')
-      .notNull()
-      .references(() => organizations.id, { onDelete: 'cascade' }),
+    orgId: orgIdColumn(),
     name: text('name').notNull(),
     keyHash: text('key_hash').notNull().unique(),
     keyPreview: text('key_preview').notNull(),

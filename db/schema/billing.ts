@@ -1,8 +1,6 @@
 // The credit ledger: every balance change is a row written in the same transaction as the balance.
-import { index, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
-import { organizations } from './orgs.ts';
-
-const tstz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+import { index, integer, pgTable, text, uuid } from 'drizzle-orm/pg-core';
+import { orgIdColumn, tstz } from './columns.ts';
 
 export const CREDIT_TRANSACTION_TYPES = ['grant', 'purchase', 'reservation', 'usage', 'refund', 'adjustment'] as const;
 export type CreditTransactionType = (typeof CREDIT_TRANSACTION_TYPES)[number];
@@ -11,9 +9,7 @@ export const creditTransactions = pgTable(
   'credit_transactions',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    orgId: uuid('org_id')
-      .notNull()
-      .references(() => organizations.id, { onDelete: 'cascade' }),
+    orgId: orgIdColumn(),
     type: text('type', { enum: CREDIT_TRANSACTION_TYPES }).notNull(),
     amount: integer('amount').notNull(),
     balanceAfter: integer('balance_after').notNull(),

@@ -2,12 +2,10 @@
 // one fulfilment row per paid session. The fulfilment's primary key is the session id, inserted in
 // the same transaction as the ledger credit: a session can credit an organization exactly once,
 // however many times (and however concurrently) its events are delivered.
-import { index, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { index, integer, pgTable, text, uuid } from 'drizzle-orm/pg-core';
 import { users } from './auth.ts';
 import { creditTransactions } from './billing.ts';
-import { organizations } from './orgs.ts';
-
-const tstz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+import { orgIdColumn, tstz } from './columns.ts';
 
 export const CHECKOUT_PROVIDERS = ['stripe', 'local'] as const;
 export type CheckoutProvider = (typeof CHECKOUT_PROVIDERS)[number];
@@ -19,9 +17,7 @@ export const checkoutSessions = pgTable(
   {
     /** Stripe's `cs_…` id, or `cs_local_…` for the embedded checkout. */
     id: text('id').primaryKey(),
-    orgId: uuid('org_id')
-      .notNull()
-      .references(() => organizations.id, { onDelete: 'cascade' }),
+    orgId: orgIdColumn(),
     userId: uuid('user_id').references(() => users.id, { onDelete: 'set null' }),
     provider: text('provider', { enum: CHECKOUT_PROVIDERS }).notNull(),
     /** A package id from the configuration, or `custom`. */
@@ -43,9 +39,7 @@ export const checkoutFulfillments = pgTable(
   'checkout_fulfillments',
   {
     sessionId: text('session_id').primaryKey(),
-    orgId: uuid('org_id')
-      .notNull()
-      .references(() => organizations.id, { onDelete: 'cascade' }),
+    orgId: orgIdColumn(),
     credits: integer('credits').notNull(),
     amountCents: integer('amount_cents'),
     currency: text('currency'),

@@ -1,7 +1,6 @@
 // Platform plumbing: the mail outbox (embedded mail adapter) and shared rate-limit counters.
-import { integer, pgTable, text, timestamp, uuid, index } from 'drizzle-orm/pg-core';
-
-const tstz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+import { integer, pgTable, text, uuid, index } from 'drizzle-orm/pg-core';
+import { tstz } from './columns.ts';
 
 export const mailOutbox = pgTable(
   'mail_outbox',

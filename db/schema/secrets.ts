@@ -1,19 +1,15 @@
 // Per-app secrets (`pixell secrets`): environment variables injected into every deployment of the
 // app. Values are AES-256-GCM encrypted (server/domain/secrets/secret-value-crypto.ts); only key
 // names are ever shown in logs or audit rows.
-import { index, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { index, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { agentApps } from './apps.ts';
-import { organizations } from './orgs.ts';
-
-const tstz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+import { orgIdColumn, tstz } from './columns.ts';
 
 export const appSecrets = pgTable(
   'app_secrets',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    orgId: uuid('org_id')
-      .notNull()
-      .references(() => organizations.id, { onDelete: 'cascade' }),
+    orgId: orgIdColumn(),
     appId: uuid('app_id')
       .notNull()
       .references(() => agentApps.id, { onDelete: 'cascade' }),

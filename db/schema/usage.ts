@@ -2,11 +2,9 @@
 // per-day roll-ups kept current in the same transaction as each event (charts and metrics read only
 // the roll-ups), and the usage exports whose download links are handed out.
 import { sql } from 'drizzle-orm';
-import { bigint, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, date, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { users } from './auth.ts';
-import { organizations } from './orgs.ts';
-
-const tstz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+import { orgIdColumn, tstz } from './columns.ts';
 
 export const USAGE_EVENT_TYPES = ['invocation', 'api_call', 'package_upload', 'deployment'] as const;
 export type UsageEventType = (typeof USAGE_EVENT_TYPES)[number];
@@ -18,9 +16,7 @@ export const usageEvents = pgTable(
   'usage_events',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    orgId: uuid('org_id')
-      .notNull()
-      .references(() => organizations.id, { onDelete: 'cascade' }),
+    orgId: orgIdColumn(),
     /** No foreign key on purpose: usage history outlives a deleted app (its name is kept below). */
     appId: uuid('app_id'),
     appName: text('app_name'),
@@ -47,9 +43,7 @@ export const usageEvents = pgTable(
 export const usageDaily = pgTable(
   'usage_daily',
   {
-    orgId: uuid('org_id')
-      .notNull()
-      .references(() => organizations.id, { onDelete: 'cascade' }),
+    orgId: orgIdColumn(),
     day: date('day', { mode: 'string' }).notNull(),
     appId: uuid('app_id').notNull(),
     type: text('type', { enum: USAGE_EVENT_TYPES }).notNull(),
@@ -68,9 +62,7 @@ export const usageExports = pgTable(
   'usage_exports',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    orgId: uuid('org_id')
-      .notNull()
-      .references(() => organizations.id, { onDelete: 'cascade' }),
+    orgId: orgIdColumn(),
     requestedBy: uuid('requested_by').references(() => users.id, { onDelete: 'set null' }),
     format: text('format', { enum: USAGE_EXPORT_FORMATS }).notNull(),
     startDate: date('start_date', { mode: 'string' }).notNull(),
