@@ -29,6 +29,10 @@ export async function startServer(env: Record<string, string>): Promise<Server> 
     env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'warn', PORT: String(port), PUBLIC_URL: url, ...env },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
+  child.once('exit', (code, signal) => {
+    if (!stopping) console.error(`server ${url} exited unexpectedly (code ${code}, signal ${signal})`);
+  });
+  let stopping = false;
   const deadline = Date.now() + 60_000;
   for (;;) {
     try {
@@ -45,12 +49,20 @@ export async function startServer(env: Record<string, string>): Promise<Server> 
     url,
     child,
     rssBytes: () => {
-      const status = fs.readFileSync(`/proc/${child.pid}/status`, 'utf8');
+      // 0 once the process is gone (a sampler timer must not crash the benchmark before cleanup).
+      if (child.exitCode !== null || child.signalCode !== null) return 0;
+      let status: string;
+      try {
+        status = fs.readFileSync(`/proc/${child.pid}/status`, 'utf8');
+      } catch {
+        return 0;
+      }
       const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
       return kb * 1024;
     },
     async stop() {
-      if (child.exitCode !== null) return;
+      stopping = true;
+      if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));
     },
@@ -79,3 +91,45 @@ export async function signUpWithKey(url: string, credits = true): Promise<{ key:
 }
 
 export const mib = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
+
+/** Percentile (0–100) of a list of numbers (nearest rank). */
+export function percentile(values: number[], p: number): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1];
+}
+
+/** The PostgreSQL server of the benchmarks (BENCH_DATABASE_URL, else TEST_DATABASE_URL), or undefined. */
+export function benchAdminUrl(): string | undefined {
+  return process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
+}
+
+/** Creates a fresh database on the benchmark server; drop() removes it (with force). */
+export async function createBenchDatabase(adminUrl: string, prefix = 'pixell_bench'): Promise<{ url: string; drop(): Promise<void> }> {
+  const { default: postgres } = await import('postgres');
+  const name = `${prefix}_${Math.random().toString(16).slice(2, 10)}`;
+  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database ${name}`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      await admin.unsafe(`drop database if exists ${name} with (force)`);
+      await admin.end();
+    },
+  };
+}
+
+/** JSON request with a Bearer token; throws unless the status is the expected one. */
+export async function api<T = unknown>(url: string, key: string, method: string, path: string, body?: unknown, expect = 200): Promise<T> {
+  const res = await fetch(`${url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  if (res.status !== expect) throw new Error(`${method} ${path} answered ${res.status}: ${text}`);
+  return (text ? JSON.parse(text) : undefined) as T;
+}

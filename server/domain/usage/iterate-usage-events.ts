@@ -1,6 +1,9 @@
 // Reads an organization's usage events in [from, to) in occurred_at order, batch by batch, with
 // keyset pagination on (occurred_at, id) — a database cursor that works the same on postgres.js
 // and PGlite and never holds more than one batch in memory. The cursor keeps microseconds (text).
+// ORDER BY names the table's columns: the bare `occurred_at, id` would sort by the output columns
+// of the same names (the millisecond text and id::text) — no index, a full sort per batch, and an
+// order that disagrees with the keyset on (occurred_at, id).
 import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, type DbOrTx } from '../../../db/client.ts';
 import { isoTimestamp } from './sql-iso.ts';
@@ -29,7 +32,7 @@ export async function* iterateUsageEvents(db: DbOrTx, orgId: string, range: { fr
            where org_id = ${orgId}
              and occurred_at >= ${range.from.toISOString()}::timestamptz and occurred_at < ${range.to.toISOString()}::timestamptz
              ${keyset}
-           order by occurred_at, id
+           order by usage_events.occurred_at, usage_events.id
            limit ${batchSize}`,
     );
     for (const r of rows) {
