@@ -25,6 +25,7 @@ import { secretRoutes } from './rest/secrets.ts';
 import { apiKeyRoutes } from './rest/api-keys.ts';
 import { authRoutes } from './rest/auth.ts';
 import { devRoutes } from './rest/dev.ts';
+import { openApiRoutes } from './rest/openapi/openapi-routes.ts';
 import { healthRoutes } from './rest/health.ts';
 import { organizationRoutes } from './rest/organizations.ts';
 import { creditRoutes } from './rest/credits.ts';
@@ -113,6 +114,7 @@ export function createApp({ services, database, spaDir = SPA_DIR }: AppDeps): Ex
   api.use(creditRoutes(services));
   api.use(usageRoutes(services));
   if (!config.isProduction) api.use(devRoutes(services));
+  api.use(openApiRoutes(services));
   api.use(apiNotFound());
   api.use(errorHandler());
   app.use('/api', api);

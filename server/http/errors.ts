@@ -24,10 +24,31 @@ export function toAppError(err: unknown, requestId: string): AppError {
   if (e?.type === 'charset.unsupported' || e?.type === 'encoding.unsupported') {
     return new AppError('UNSUPPORTED_MEDIA_TYPE', 'Unsupported request encoding');
   }
+  // Other refusals of the body parsers (a body that does not decompress, a cut-off body) and of the
+  // router (a malformed percent-encoding in the path): the client's bytes, not a server fault.
+  const status = e?.status ?? e?.statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500 && ((err as { expose?: boolean }).expose === true || err instanceof URIError)) {
+    return new AppError('VALIDATION_ERROR', 'Malformed request: the URL or the body could not be decoded');
+  }
+  if (isUnstorableText(err)) {
+    return new AppError('VALIDATION_ERROR', 'Invalid request: text must not contain NUL characters or unpaired surrogates');
+  }
   if (isDatabaseUnavailable(err)) {
     return new AppError('SERVICE_UNAVAILABLE', 'The database is unavailable, try again shortly', { details: { requestId } });
   }
   return new AppError('INTERNAL_ERROR', 'Internal server error', { details: { requestId } });
+}
+
+/**
+ * PostgreSQL refusing a value the client sent as text: NUL characters (22021 in text, 22P05 in
+ * jsonb) and unpaired UTF-16 surrogates in jsonb (22P02). Whatever field they came in, they are
+ * invalid input (400), not a server fault; the statement failed, so nothing was written.
+ */
+function isUnstorableText(err: unknown): boolean {
+  const e = err as { code?: string; message?: string; cause?: { code?: string; message?: string } };
+  const pg = typeof e?.cause?.code === 'string' ? e.cause : e;
+  if (pg?.code === '22021' || pg?.code === '22P05') return true;
+  return pg?.code === '22P02' && /type json|surrogate|unicode/i.test(pg.message ?? '');
 }
 
 function isDatabaseUnavailable(err: unknown): boolean {

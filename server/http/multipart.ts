@@ -45,6 +45,9 @@ export function parseUploadForm<T>(
       if (settled) return;
       settled = true;
       req.unpipe(bb);
+      // No more bytes reach busboy: end the part being received (its stream errors), or its consumer
+      // would wait for the rest forever, holding a half-written file.
+      bb.destroy();
       reject(err);
     };
 
@@ -53,6 +56,10 @@ export function parseUploadForm<T>(
       fields[name] = value;
     });
     bb.on('file', (name, stream, info) => {
+      // A body cut off inside a part errors the part's stream too (busboy destroys it with the
+      // error it reports on `bb` below). Until a consumer's pipeline listens (storage may first
+      // create a folder), nothing would: an uncaught exception that takes the process down.
+      stream.on('error', () => undefined);
       if (name === 'file' && !filePromise) {
         stream.on('limit', () => fail(tooLarge(opts.maxFileBytes)));
         filePromise = opts.onFile(stream, { filename: info.filename ?? '', mimeType: info.mimeType });

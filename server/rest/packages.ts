@@ -22,12 +22,20 @@ async function receiveUpload(services: Services, req: Request, res: Response, de
   const max = services.config.maxPackageBytes;
   const { packageId, key } = newPackageStorageKey(actor.orgId, app.id);
   let received: ReceivedPackageFile | undefined;
+  // Once the request has failed (a later part refused, the size limit hit: busboy then ends the file
+  // stream as if it were complete), a file that finishes storing afterwards is removed at once.
+  let failed = false;
   try {
     const form = await parseUploadForm(req, {
       maxFileBytes: max,
       onFile: async (stream) => {
         try {
-          received = await receivePackageFile(services.adapters.storage, stream, key, max);
+          const file = await receivePackageFile(services.adapters.storage, stream, key, max);
+          if (failed || (stream as { truncated?: boolean }).truncated) {
+            await file.discard();
+            throw tooLarge(max);
+          }
+          received = file;
           return received;
         } catch (err) {
           stream.resume();
@@ -42,6 +50,7 @@ async function receiveUpload(services: Services, req: Request, res: Response, de
     received = undefined; // the domain owns the file from here (cleans up on success and on failure)
     return await acceptPackageUpload(ctx, { appId: app.id, packageId, file, fields, signature: form.signature, deploy });
   } catch (err) {
+    failed = true;
     if (received) await received.discard();
     if (err instanceof AppError && err.code === 'PAYLOAD_TOO_LARGE') {
       // Stop reading the body at once: answer, then close the connection.

@@ -18,6 +18,7 @@ import type { Services } from '../domain/context.ts';
 import { randomBase62, sha256Hex } from '../domain/tokens.ts';
 import { createLogger } from '../log.ts';
 import { createServices } from '../services.ts';
+import { assertDocumentedResponse } from '../rest/openapi/validate-response.ts';
 
 export const usingPostgres = process.env.TEST_DB === 'postgres';
 
@@ -113,6 +114,9 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     } catch {
       body = undefined;
     }
+    // Every answer of a REST route must be the documented one (status and body schema): the OpenAPI
+    // document is generated from the same registry, so it cannot drift from what the server does.
+    assertDocumentedResponse({ method: rest.method ?? 'GET', url: pathname, status: res.status, contentType: res.headers.get('content-type'), text });
     return { status: res.status, headers: res.headers, body, text };
   }
 
