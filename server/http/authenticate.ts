@@ -2,9 +2,10 @@
 // or the session cookie. It never rejects: routes decide what they require.
 import type { NextFunction, Request, Response } from 'express';
 import type { Db } from '../../db/client.ts';
-import { authenticateApiKey, touchApiKey } from '../domain/api-keys/authenticate-api-key.ts';
+import { authenticateApiKey, touchApiKey, type ApiKeyIdentity } from '../domain/api-keys/authenticate-api-key.ts';
 import { REMEMBER_SESSION_MS, SESSION_COOKIE, validateAccessToken, type AuthLucia, type ValidatedSession } from '../domain/auth/session-store.ts';
 import type { Actor } from '../domain/context.ts';
+import { createCoalescer } from './request-coalescer.ts';
 
 export type AuthState = { session: ValidatedSession | null };
 
@@ -37,6 +38,13 @@ function sessionActor(s: ValidatedSession, ip: string | undefined): Actor {
 
 export function authenticate(deps: { db: Db; lucia: AuthLucia; now: () => Date }) {
   const { db, lucia, now } = deps;
+  // Concurrent requests presenting the same key share one lookup that starts after all of them
+  // arrived (see request-coalescer.ts): a fleet hammering the API costs one query per round trip.
+  const keyLookups = createCoalescer<string, null, ApiKeyIdentity | null>(async (presented, items) => {
+    const identity = await authenticateApiKey(db, presented);
+    return items.map(() => identity);
+  });
+  const lookUpKey = (presented: string) => keyLookups.submit(presented, null);
   return async (req: Request, res: Response, next: NextFunction) => {
     try {
       const bearer = bearerToken(req);
@@ -44,7 +52,7 @@ export function authenticate(deps: { db: Db; lucia: AuthLucia; now: () => Date }
         // A Bearer header always decides: a bad one is never silently replaced by the cookie.
         req.authVia = 'bearer';
         if (!bearer) return next();
-        const key = bearer.startsWith('pac_') ? await authenticateApiKey(db, bearer) : null;
+        const key = bearer.startsWith('pac_') ? await lookUpKey(bearer) : null;
         if (key) {
           req.actor = { kind: 'apiKey', apiKeyId: key.apiKeyId, orgId: key.orgId, role: key.role, userId: key.userId, ip: req.ip };
           touchApiKey(db, key.apiKeyId, now(), (err) => req.log.warn({ err }, 'could not record api key use'));
@@ -55,7 +63,7 @@ export function authenticate(deps: { db: Db; lucia: AuthLucia; now: () => Date }
           req.actor = sessionActor(session, req.ip);
           return next();
         }
-        const fallbackKey = bearer.startsWith('pac_') ? null : await authenticateApiKey(db, bearer);
+        const fallbackKey = bearer.startsWith('pac_') ? null : await lookUpKey(bearer);
         if (fallbackKey) {
           req.actor = { kind: 'apiKey', apiKeyId: fallbackKey.apiKeyId, orgId: fallbackKey.orgId, role: fallbackKey.role, userId: fallbackKey.userId, ip: req.ip };
           touchApiKey(db, fallbackKey.apiKeyId, now(), (err) => req.log.warn({ err }, 'could not record api key use'));

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import http from 'node:http';
+import { sql } from 'drizzle-orm';
+import { queryRows } from '../../db/client.ts';
 import { createApp } from '../app.ts';
 import { createApiKeyFixture, createUserFixture, startTestApp, type TestApp } from '../test/harness.ts';
 
@@ -64,6 +66,18 @@ describe('rate limits', () => {
       second.closeAllConnections();
       await new Promise((r) => second.close(r));
     }
+  });
+
+  it('counts concurrent requests exactly: each gets its own place in the count, the surplus gets 429', async () => {
+    const owner = await createUserFixture(t);
+    const key = await createApiKeyFixture(t, owner, 'burst');
+    const responses = await Promise.all(Array.from({ length: 12 }, () => t.request('/api/health', { token: key.key })));
+    const ok = responses.filter((r) => r.status === 200);
+    expect(ok).toHaveLength(4);
+    expect(ok.map((r) => r.headers.get('x-ratelimit-remaining')).sort()).toEqual(['0', '1', '2', '3']);
+    expect(responses.filter((r) => r.status === 429)).toHaveLength(8);
+    const [row] = await queryRows<{ hits: number }>(t.db, sql`select hits from rate_limit_counters where key = ${`rl:org:${owner.orgId}`}`);
+    expect(Number(row.hits)).toBe(12);
   });
 
   it('puts the headers on error responses too', async () => {

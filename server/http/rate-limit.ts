@@ -6,6 +6,7 @@ import { rateLimit, ipKeyGenerator, type Store, type IncrementResponse, type Opt
 import { sql } from 'drizzle-orm';
 import { queryRows, type Db } from '../../db/client.ts';
 import { AppError } from '../domain/errors.ts';
+import { createCoalescer } from './request-coalescer.ts';
 import { sendError } from './errors.ts';
 
 const HOUR_MS = 60 * 60 * 1000;
@@ -25,19 +26,30 @@ export class PostgresRateLimitStore implements Store {
     this.windowMs = options.windowMs;
   }
 
-  async increment(key: string): Promise<IncrementResponse> {
-    const k = this.prefix + key;
+  /**
+   * Concurrent requests of one key share one upsert that adds all of them (group commit): the row is
+   * written once per round trip instead of once per request, and each request still gets its exact
+   * place in the shared count, across every process.
+   */
+  private readonly increments = createCoalescer<string, null, IncrementResponse>(async (k, items) => {
+    const n = items.length;
     const windowSeconds = this.windowMs / 1000;
     const [row] = await queryRows<{ hits: number; reset_at: Date | string }>(
       this.db,
       sql`insert into rate_limit_counters (key, hits, reset_at)
-          values (${k}, 1, now() + make_interval(secs => ${windowSeconds}))
+          values (${k}, ${n}, now() + make_interval(secs => ${windowSeconds}))
           on conflict (key) do update set
-            hits = case when rate_limit_counters.reset_at <= now() then 1 else rate_limit_counters.hits + 1 end,
+            hits = case when rate_limit_counters.reset_at <= now() then ${n} else rate_limit_counters.hits + ${n} end,
             reset_at = case when rate_limit_counters.reset_at <= now() then excluded.reset_at else rate_limit_counters.reset_at end
           returning hits, reset_at`,
     );
-    return { totalHits: Number(row.hits), resetTime: new Date(row.reset_at) };
+    const last = Number(row.hits);
+    const resetTime = new Date(row.reset_at);
+    return items.map((_, i) => ({ totalHits: last - n + 1 + i, resetTime }));
+  });
+
+  increment(key: string): Promise<IncrementResponse> {
+    return this.increments.submit(this.prefix + key, null);
   }
 
   async decrement(key: string): Promise<void> {

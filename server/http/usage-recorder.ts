@@ -1,6 +1,6 @@
 // Counts every REST request authenticated with an API key as an `api_call` usage event, without a
 // database write per request: on response finish the call is buffered in memory, and the buffer is
-// written every second (or as soon as it holds 100 calls) with one multi-row INSERT and one roll-up
+// written every second (or as soon as it holds 500 calls) with one multi-row INSERT and one roll-up
 // upsert (domain/usage/record-usage-events.ts). tRPC traffic (the dashboard) is not counted.
 // Mount it on the /api router after `authenticate`; call stop() at shutdown to write what is left.
 import type { NextFunction, Request, Response } from 'express';
@@ -21,7 +21,7 @@ export type UsageRecorder = {
 };
 
 export function usageRecorder(services: Pick<Services, 'db' | 'log' | 'now'>, options: { flushIntervalMs?: number; maxBatch?: number } = {}): UsageRecorder {
-  const maxBatch = options.maxBatch ?? 100;
+  const maxBatch = options.maxBatch ?? WRITE_BATCH;
   const buffer: NewUsageEvent[] = [];
   let dropped = 0;
   let writing: Promise<void> = Promise.resolve();

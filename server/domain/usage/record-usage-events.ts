@@ -4,7 +4,7 @@
 // Totals are summed here first (one statement may not update a row twice) and written in key order,
 // so concurrent writers lock roll-up rows in the same order and never deadlock each other.
 import { sql } from 'drizzle-orm';
-import type { DbOrTx } from '../../../db/client.ts';
+import { queryRows, type DbOrTx } from '../../../db/client.ts';
 import { NO_APP_ID, usageDaily, usageEvents, type UsageEventType } from '../../../db/schema/index.ts';
 import { utcDay } from './usage-days.ts';
 
@@ -25,26 +25,65 @@ export type UsageEventRow = typeof usageEvents.$inferSelect;
 
 export async function recordUsageEvents(tx: DbOrTx, events: NewUsageEvent[]): Promise<UsageEventRow[]> {
   if (events.length === 0) return [];
-  const inserted = await tx
-    .insert(usageEvents)
-    .values(
-      events.map((e) => ({
-        orgId: e.orgId,
-        appId: e.appId,
-        appName: e.appName,
-        type: e.type,
-        quantity: e.quantity,
-        credits: e.credits,
-        description: e.description,
-        eventId: e.eventId ?? null,
-        metadata: e.metadata ?? null,
-        occurredAt: e.occurredAt,
-      })),
-    )
-    .onConflictDoNothing({ target: [usageEvents.orgId, usageEvents.eventId] })
-    .returning();
-  await addToDailyRollups(tx, inserted);
-  return inserted;
+  // The batch travels as one JSON parameter: a few hundred rows cost one serialisation instead of
+  // ten bound parameters each (building those was the main cost of recording API calls).
+  const rows = JSON.stringify(
+    events.map((e) => ({
+      org_id: e.orgId,
+      app_id: e.appId,
+      app_name: e.appName,
+      type: e.type,
+      quantity: e.quantity,
+      credits: e.credits,
+      description: e.description,
+      event_id: e.eventId ?? null,
+      metadata: e.metadata ?? null,
+      occurred_at: e.occurredAt.toISOString(),
+    })),
+  );
+  const inserted = await queryRows<InsertedRow>(
+    tx,
+    sql`insert into ${usageEvents} (org_id, app_id, app_name, type, quantity, credits, description, event_id, metadata, occurred_at)
+        select r.org_id, r.app_id, r.app_name, r.type, r.quantity, r.credits, r.description, r.event_id, r.metadata, r.occurred_at
+        from json_populate_recordset(null::usage_events, ${rows}::json) as r
+        on conflict (org_id, event_id) do nothing
+        returning id, org_id, app_id, app_name, type, quantity, credits, description, event_id, metadata, occurred_at, created_at`,
+  );
+  const result = inserted.map(toUsageEventRow);
+  await addToDailyRollups(tx, result);
+  return result;
+}
+
+type InsertedRow = {
+  id: string;
+  org_id: string;
+  app_id: string | null;
+  app_name: string | null;
+  type: UsageEventType;
+  quantity: number;
+  credits: number;
+  description: string;
+  event_id: string | null;
+  metadata: Record<string, unknown> | string | null;
+  occurred_at: Date | string;
+  created_at: Date | string;
+};
+
+function toUsageEventRow(r: InsertedRow): UsageEventRow {
+  return {
+    id: r.id,
+    orgId: r.org_id,
+    appId: r.app_id,
+    appName: r.app_name,
+    type: r.type,
+    quantity: Number(r.quantity),
+    credits: Number(r.credits),
+    description: r.description,
+    eventId: r.event_id,
+    metadata: typeof r.metadata === 'string' ? (JSON.parse(r.metadata) as Record<string, unknown>) : r.metadata,
+    occurredAt: new Date(r.occurred_at),
+    createdAt: new Date(r.created_at),
+  };
 }
 
 export async function recordUsageEvent(tx: DbOrTx, event: NewUsageEvent): Promise<UsageEventRow | null> {
