@@ -24,6 +24,7 @@ export function createMetrics(db: Db) {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [registry],
   });
+  const requestChildren = new Map<string, { count: client.Counter.Internal; duration: client.Histogram.Internal<'method' | 'route' | 'status'> }>();
   const deploymentDuration = new client.Histogram({
     name: 'pixell_deployment_duration_seconds',
     help: 'Time from start to a final state of deployments run by this process, by outcome',
@@ -87,9 +88,17 @@ export function createMetrics(db: Db) {
   return {
     registry,
     observeRequest(method: string, route: string, status: number, seconds: number) {
-      const labels = { method, route, status: String(status) };
-      httpRequests.inc(labels);
-      httpDuration.observe(labels, seconds);
+      // The children of one label set are looked up once (prom-client hashes the labels per call).
+      const key = `${method} ${status} ${route}`;
+      let children = requestChildren.get(key);
+      if (!children) {
+        const labels = { method, route, status: String(status) };
+        children = { count: httpRequests.labels(labels), duration: httpDuration.labels(labels) };
+        // Routes are patterns, so label sets are few; the cap only guards against surprises.
+        if (requestChildren.size < 5000) requestChildren.set(key, children);
+      }
+      children.count.inc();
+      children.duration.observe(seconds);
     },
     observeDeployment(outcome: 'completed' | 'failed' | 'cancelled', seconds: number) {
       deploymentDuration.observe({ outcome }, seconds);

@@ -9,15 +9,27 @@ const SAFE_ID = /^[A-Za-z0-9._-]{8,64}$/;
 export function requestId(log: Logger) {
   return (req: Request, res: Response, next: NextFunction) => {
     const incoming = req.get('x-request-id');
-    req.id = incoming && SAFE_ID.test(incoming) ? incoming : `req_${crypto.randomUUID().replaceAll('-', '')}`;
-    req.log = log.child({ reqId: req.id });
+    const id = incoming && SAFE_ID.test(incoming) ? incoming : `req_${crypto.randomUUID().replaceAll('-', '')}`;
+    req.id = id;
+    // The child logger is made on first use: most requests log nothing but their completion line,
+    // which is skipped entirely below the info level.
+    let child: Logger | undefined;
+    Object.defineProperty(req, 'log', {
+      configurable: true,
+      enumerable: true,
+      get: () => (child ??= log.child({ reqId: id })),
+      set: (value: Logger) => {
+        child = value;
+      },
+    });
     req.actor = { kind: 'anonymous', ip: req.ip };
     req.authVia = 'none';
-    res.setHeader('X-Request-Id', req.id);
+    res.setHeader('X-Request-Id', id);
     const started = process.hrtime.bigint();
     res.on('finish', () => {
-      const ms = Number(process.hrtime.bigint() - started) / 1e6;
       const level = res.statusCode >= 500 ? 'error' : 'info';
+      if (!log.isLevelEnabled(level)) return;
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
       req.log[level]({ method: req.method, url: redactPath(req.originalUrl), status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'request');
     });
     next();

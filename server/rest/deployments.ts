@@ -1,7 +1,6 @@
 // Sections 9 and 11 of the REST doc: deployments, queue stats, cron processing; plus cancel,
 // rollback/redeploy and the event stream.
 import { Router } from 'express';
-import { z } from 'zod';
 import type { deployments, deploymentEvents } from '../../db/schema/index.ts';
 import type { Services } from '../domain/context.ts';
 import { cancelDeployment } from '../domain/deployments/cancel-deployment.ts';
@@ -14,6 +13,7 @@ import { AppError } from '../domain/errors.ts';
 import { constantTimeEqual } from '../domain/tokens.ts';
 import { domainCtx } from '../http/request-context.ts';
 import { newWorkerId, processOneDeployment } from '../workers/deployment-worker.ts';
+import { deploymentLogsQuery, listDeploymentsQuery, rollbackBody } from './deployment-schemas.ts';
 import { iso, parseInput } from './parse.ts';
 
 type DeploymentRow = typeof deployments.$inferSelect;
@@ -52,14 +52,6 @@ export function eventJson(e: EventRow) {
   return { seq: e.seq, type: e.type, step: e.step, level: e.level, message: e.message, data: e.data, created_at: iso(e.createdAt) };
 }
 
-const listQuery = z.object({
-  app_id: z.string().optional(),
-  status: z.enum(['queued', 'processing', 'completed', 'failed', 'cancelled']).optional(),
-  limit: z.coerce.number().int().min(1).max(100).optional().default(20),
-  before: z.iso.datetime({ offset: true }).optional(),
-});
-const rollbackBody = z.object({ package_id: z.string().optional(), version: z.string().optional() }).refine((v) => v.package_id || v.version, 'Send package_id or version');
-
 export function deploymentRoutes(services: Services): Router {
   const r = Router();
 
@@ -69,7 +61,7 @@ export function deploymentRoutes(services: Services): Router {
   });
 
   r.get('/deployments', async (req, res) => {
-    const q = parseInput(listQuery, req.query);
+    const q = parseInput(listDeploymentsQuery, req.query);
     const rows = await listDeployments(domainCtx(services, req), { appId: q.app_id, status: q.status, limit: q.limit, before: q.before ? new Date(q.before) : undefined });
     res.json({ deployments: rows.map(deploymentJson), next_before: rows.length === q.limit ? iso(rows[rows.length - 1].createdAt) : null });
   });
@@ -80,7 +72,7 @@ export function deploymentRoutes(services: Services): Router {
   });
 
   r.get('/deployments/:id/logs', async (req, res) => {
-    const after = parseInput(z.object({ after: z.coerce.number().int().min(0).optional().default(0) }), req.query).after;
+    const after = parseInput(deploymentLogsQuery, req.query).after;
     const { events } = await listDeploymentEvents(domainCtx(services, req), req.params.id, after);
     res.json({ events: events.map(eventJson) });
   });

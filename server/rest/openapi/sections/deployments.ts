@@ -4,21 +4,9 @@ import { z } from 'zod';
 import { DEPLOYMENT_STEPS, STEP_STATUSES } from '../../../../db/schema/index.ts';
 import { count, id, nullableTimestamp, timestamp } from '../common-schemas.ts';
 import type { RouteDoc } from '../route-doc.ts';
+import { deploymentLogsQuery as logsQuery, listDeploymentsQuery, rollbackBody } from '../../deployment-schemas.ts';
 
 const tags = ['Deployments'];
-
-// The query and body schemas below mirror the ones server/rest/deployments.ts parses with (they are
-// not exported there). The response validation of the test suite exercises them on every request.
-const listDeploymentsQuery = z.object({
-  app_id: z.string().optional().describe('Only this agent app.'),
-  status: z.enum(['queued', 'processing', 'completed', 'failed', 'cancelled']).optional().describe('`failed` includes cancelled deployments.'),
-  limit: z.coerce.number().int().min(1).max(100).optional().default(20),
-  before: z.iso.datetime({ offset: true }).optional().describe('`next_before` of the previous page.'),
-});
-const logsQuery = z.object({ after: z.coerce.number().int().min(0).optional().default(0).describe('Only events with a greater `seq`.') });
-const rollbackBody = z
-  .object({ package_id: z.string().optional(), version: z.string().optional() })
-  .refine((v) => v.package_id || v.version, 'Send package_id or version');
 
 export const deploymentSchema = z
   .strictObject({
