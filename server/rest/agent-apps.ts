@@ -7,15 +7,17 @@ import { getApp } from '../domain/apps/get-app.ts';
 import { listApps } from '../domain/apps/list-apps.ts';
 import { updateApp } from '../domain/apps/update-app.ts';
 import type { Services } from '../domain/context.ts';
+import { coalescedRead } from '../http/coalesced-read.ts';
 import { domainCtx } from '../http/request-context.ts';
 import { iso, parseInput } from './parse.ts';
 import { packageJson } from './packages-shape.ts';
 
 export function agentAppRoutes(services: Services): Router {
   const r = Router();
+  const listOrgApps = coalescedRead(listApps);
 
   r.get('/agent-apps', async (req, res) => {
-    const apps = await listApps(domainCtx(services, req));
+    const apps = await listOrgApps(domainCtx(services, req));
     res.json({
       apps: apps.map((a) => ({
         id: a.id,

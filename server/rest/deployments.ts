@@ -11,6 +11,7 @@ import { getQueueStats } from '../domain/deployments/queue-stats.ts';
 import { redeployPackage } from '../domain/deployments/redeploy-package.ts';
 import { AppError } from '../domain/errors.ts';
 import { constantTimeEqual } from '../domain/tokens.ts';
+import { coalescedRead } from '../http/coalesced-read.ts';
 import { domainCtx } from '../http/request-context.ts';
 import { newWorkerId, processOneDeployment } from '../workers/deployment-worker.ts';
 import { deploymentLogsQuery, listDeploymentsQuery, rollbackBody } from './deployment-schemas.ts';
@@ -54,6 +55,8 @@ export function eventJson(e: EventRow) {
 
 export function deploymentRoutes(services: Services): Router {
   const r = Router();
+  // `pixell deploy` polls its deployment: concurrent polls of one deployment share one read.
+  const readDeployment = coalescedRead(getDeployment);
 
   // Queue stats are public as documented (no tenant data: counts only).
   r.get('/deployments/queue/stats', async (_req, res) => {
@@ -67,7 +70,7 @@ export function deploymentRoutes(services: Services): Router {
   });
 
   r.get('/deployments/:id', async (req, res) => {
-    const d = await getDeployment(domainCtx(services, req), req.params.id);
+    const d = await readDeployment(domainCtx(services, req), req.params.id);
     res.json({ deployment: deploymentJson(d) });
   });
 
