@@ -25,6 +25,11 @@ export default defineConfig({
       routesDirectory: path.join(rootDir, 'web', 'routes'),
       generatedRouteTree: path.join(rootDir, 'web', 'routeTree.gen.ts'),
       autoCodeSplitting: true,
+      // Only what the router needs to match a URL and start loading (search validation, loaders,
+      // head) stays in the entry chunk; the pending skeletons go with their page's component.
+      codeSplittingOptions: {
+        defaultBehavior: [['component', 'pendingComponent'], ['errorComponent'], ['notFoundComponent']],
+      },
       // tsconfig uses NodeNext resolution: relative imports carry their extension.
       addExtensions: true,
       quoteStyle: 'single',

@@ -3,14 +3,13 @@ import { useMutation } from '@tanstack/react-query';
 import { useId, useState } from 'react';
 import { toast } from 'sonner';
 import { errorMessage } from '../lib/errors.ts';
-import { useFieldErrors, validateWith } from '../lib/forms.ts';
+import { readForm, useSchemaForm } from '../lib/forms.ts';
 import { createAppInput, updateAppInput } from '../lib/schemas.ts';
 import { queryClient, useTRPC } from '../lib/trpc.ts';
-import { FormAlert } from './auth-card.tsx';
 import { ConfirmDialog } from './confirm-dialog.tsx';
+import { FormAlert } from './form-alert.tsx';
+import { DialogForm, FormDialog } from './form-dialog.tsx';
 import { TextField } from './text-field.tsx';
-import { Button } from './ui/button.tsx';
-import { Dialog, DialogClose, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from './ui/dialog.tsx';
 import { Label } from './ui/label.tsx';
 import { Switch } from './ui/switch.tsx';
 import { Textarea } from './ui/textarea.tsx';
@@ -30,19 +29,22 @@ export function AppFormDialog({
   onSaved?: (app: { id: string; name: string }) => void;
 }) {
   return (
-    <Dialog open={open} onOpenChange={onOpenChange}>
-      <DialogContent>
-        {open ? (
-          <AppForm
-            app={app}
-            onDone={(saved) => {
-              onOpenChange(false);
-              onSaved?.(saved);
-            }}
-          />
-        ) : null}
-      </DialogContent>
-    </Dialog>
+    <FormDialog
+      open={open}
+      onOpenChange={onOpenChange}
+      title={app ? 'Edit agent app' : 'Create agent app'}
+      description={
+        app ? 'Rename the app or change its description and visibility.' : 'An agent app holds the packages you upload and the deployments made from them.'
+      }
+    >
+      <AppForm
+        app={app}
+        onDone={(saved) => {
+          onOpenChange(false);
+          onSaved?.(saved);
+        }}
+      />
+    </FormDialog>
   );
 }
 
@@ -50,13 +52,10 @@ function AppForm({ app, onDone }: { app: EditableApp | null; onDone: (app: { id:
   const trpc = useTRPC();
   const descriptionId = useId();
   const publicId = useId();
-  const { errors, setErrors, clear, fromServer } = useFieldErrors();
-  const [formError, setFormError] = useState<string | null>(null);
+  const form = useSchemaForm();
+  const { errors } = form;
   const [isPublic, setIsPublic] = useState(app?.isPublic ?? false);
 
-  const onError = (error: unknown) => {
-    if (!fromServer(error)) setFormError(errorMessage(error));
-  };
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.apps.pathKey() });
   const create = useMutation(
     trpc.apps.create.mutationOptions({
@@ -65,7 +64,7 @@ function AppForm({ app, onDone }: { app: EditableApp | null; onDone: (app: { id:
         onDone(created);
         await refresh();
       },
-      onError,
+      onError: form.onError,
     }),
   );
   const update = useMutation(
@@ -75,49 +74,22 @@ function AppForm({ app, onDone }: { app: EditableApp | null; onDone: (app: { id:
         onDone(updated);
         await refresh();
       },
-      onError,
+      onError: form.onError,
     }),
   );
   const pending = create.isPending || update.isPending;
 
   function onSubmit(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    setFormError(null);
-    const data = new FormData(event.currentTarget);
-    const values = { name: String(data.get('name') ?? ''), description: String(data.get('description') ?? ''), is_public: isPublic };
-    if (app) {
-      const parsed = validateWith(updateAppInput, values);
-      if (!parsed.ok) return setErrors(parsed.errors);
-      clear();
-      update.mutate({ id: app.id, patch: parsed.data });
-    } else {
-      const parsed = validateWith(createAppInput, values);
-      if (!parsed.ok) return setErrors(parsed.errors);
-      clear();
-      create.mutate(parsed.data);
-    }
+    const fields = readForm(event.currentTarget);
+    const values = { name: fields.name ?? '', description: fields.description ?? '', is_public: isPublic };
+    if (app) form.submit(updateAppInput, values, (patch) => update.mutate({ id: app.id, patch }));
+    else form.submit(createAppInput, values, create.mutate);
   }
 
   return (
-    <form noValidate onSubmit={onSubmit} className="grid gap-5">
-      <DialogHeader>
-        <DialogTitle>{app ? 'Edit agent app' : 'Create agent app'}</DialogTitle>
-        <DialogDescription>
-          {app ? 'Rename the app or change its description and visibility.' : 'An agent app holds the packages you upload and the deployments made from them.'}
-        </DialogDescription>
-      </DialogHeader>
-      {formError ? <FormAlert>{formError}</FormAlert> : null}
-      <TextField
-        label="Name"
-        name="name"
-        autoFocus
-        required
-        maxLength={100}
-        placeholder="support-triage"
-        defaultValue={app?.name}
-        error={errors.name}
-        onInput={() => clear('name')}
-      />
+    <DialogForm onSubmit={onSubmit} error={form.formError} pending={pending} submitLabel={app ? 'Save changes' : 'Create agent app'}>
+      <TextField label="Name" {...form.field('name')} autoFocus required maxLength={100} placeholder="support-triage" defaultValue={app?.name} />
       <div className="grid gap-2">
         <Label htmlFor={descriptionId}>
           Description <span className="font-normal text-muted-foreground">(optional)</span>
@@ -131,7 +103,7 @@ function AppForm({ app, onDone }: { app: EditableApp | null; onDone: (app: { id:
           placeholder="What this agent does"
           aria-invalid={errors.description ? true : undefined}
           aria-describedby={errors.description ? `${descriptionId}-error` : undefined}
-          onInput={() => clear('description')}
+          onInput={() => form.clear('description')}
         />
         {errors.description ? (
           <p id={`${descriptionId}-error`} className="text-xs font-medium text-destructive">
@@ -148,17 +120,7 @@ function AppForm({ app, onDone }: { app: EditableApp | null; onDone: (app: { id:
         </div>
         <Switch id={publicId} checked={isPublic} onCheckedChange={setIsPublic} aria-describedby={`${publicId}-hint`} />
       </div>
-      <DialogFooter>
-        <DialogClose asChild>
-          <Button type="button" variant="outline" disabled={pending}>
-            Cancel
-          </Button>
-        </DialogClose>
-        <Button type="submit" pending={pending}>
-          {app ? 'Save changes' : 'Create agent app'}
-        </Button>
-      </DialogFooter>
-    </form>
+    </DialogForm>
   );
 }
 

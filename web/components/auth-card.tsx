@@ -1,4 +1,7 @@
+import { MailCheck } from 'lucide-react';
 import type * as React from 'react';
+import { FormAlert } from './form-alert.tsx';
+import { Button } from './ui/button.tsx';
 import { Card, CardContent, CardDescription, CardHeader } from './ui/card.tsx';
 
 /** The card every public (auth) page is built from. */
@@ -43,15 +46,37 @@ export function OutboxHint() {
   );
 }
 
-export function FormAlert({ children, tone = 'error' }: { children: React.ReactNode; tone?: 'error' | 'info' | 'success' }) {
-  const styles = {
-    error: 'border-red-200 bg-red-50 text-red-800',
-    info: 'border-violet-200 bg-accent text-accent-foreground',
-    success: 'border-emerald-200 bg-emerald-50 text-emerald-800',
-  }[tone];
+/** The form of an auth page: a message for the whole form, the fields, and a full-width submit button. */
+export function AuthForm({
+  onSubmit,
+  error,
+  pending,
+  submitLabel,
+  children,
+}: {
+  onSubmit: (event: React.FormEvent<HTMLFormElement>) => void;
+  error?: React.ReactNode;
+  pending: boolean;
+  submitLabel: string;
+  children: React.ReactNode;
+}) {
   return (
-    <div role={tone === 'error' ? 'alert' : 'status'} className={`rounded-lg border px-3 py-2.5 text-sm ${styles}`}>
+    <form noValidate onSubmit={onSubmit} className="grid gap-5">
+      {error ? <FormAlert>{error}</FormAlert> : null}
       {children}
+      <Button type="submit" className="w-full" pending={pending}>
+        {submitLabel}
+      </Button>
+    </form>
+  );
+}
+
+/** "We sent you an email": what was sent, and where. */
+export function MailSentNotice({ children }: { children: React.ReactNode }) {
+  return (
+    <div className="flex items-start gap-3 rounded-lg bg-muted/60 p-4">
+      <MailCheck className="mt-0.5 size-5 shrink-0 text-primary" aria-hidden="true" />
+      <p className="text-sm">{children}</p>
     </div>
   );
 }

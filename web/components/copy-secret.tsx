@@ -1,7 +1,9 @@
 import { Check, Copy, TriangleAlert } from 'lucide-react';
 import { useEffect, useId, useRef, useState } from 'react';
+import type * as React from 'react';
 import { toast } from 'sonner';
 import { Button } from './ui/button.tsx';
+import { Dialog, DialogClose, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from './ui/dialog.tsx';
 import { Input } from './ui/input.tsx';
 import { Label } from './ui/label.tsx';
 
@@ -65,5 +67,44 @@ export function CopySecret({
         <span>{warning}</span>
       </p>
     </div>
+  );
+}
+
+/**
+ * A dialog that shows a secret just created (an API key, a webhook signing secret) with CopySecret.
+ * Open while `shown` is set; a click outside does not close it, so the secret is not lost by accident.
+ */
+export function CopySecretDialog({
+  shown,
+  onClose,
+  label,
+  testId,
+  warning,
+}: {
+  shown: { title: string; description: React.ReactNode; value: string } | null;
+  onClose: () => void;
+  label: string;
+  testId?: string;
+  warning?: string;
+}) {
+  return (
+    <Dialog open={shown !== null} onOpenChange={(open) => (open ? undefined : onClose())}>
+      <DialogContent onInteractOutside={(event) => event.preventDefault()}>
+        {shown ? (
+          <>
+            <DialogHeader>
+              <DialogTitle>{shown.title}</DialogTitle>
+              <DialogDescription>{shown.description}</DialogDescription>
+            </DialogHeader>
+            <CopySecret label={label} value={shown.value} testId={testId} warning={warning} />
+            <DialogFooter>
+              <DialogClose asChild>
+                <Button type="button">Done</Button>
+              </DialogClose>
+            </DialogFooter>
+          </>
+        ) : null}
+      </DialogContent>
+    </Dialog>
   );
 }

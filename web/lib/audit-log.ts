@@ -1,51 +1,16 @@
-// The audit log page's vocabulary (categories, readable action labels, resource types) and its
-// paged query. `auditLogs.list` filters `action` exactly or by one prefix ending with "."; a category
-// that spans several prefixes (secrets are `secret.*` for one key and `secrets.*` for the whole set)
-// reads one stream per prefix and merges them newest first, keeping what it fetched but did not show
-// yet for the next page, so "Load more" never skips or repeats an entry.
+// The audit log page's readable action labels and its paged query (the filter vocabulary is in
+// audit-categories.ts). `auditLogs.list` filters `action` exactly or by one prefix ending with ".";
+// a category that spans several prefixes (secrets are `secret.*` for one key and `secrets.*` for the
+// whole set) reads one stream per prefix and merges them newest first, keeping what it fetched but
+// did not show yet for the next page, so "Load more" never skips or repeats an entry.
 import { useInfiniteQuery } from '@tanstack/react-query';
 import type { inferRouterInputs } from '@trpc/server';
 import type { AppRouter } from '../../server/trpc/router.ts';
 import type { RouterOutputs } from './deployments.ts';
+import { AUDIT_CATEGORIES, type AuditCategory, RESOURCE_TYPES } from './audit-categories.ts';
 import { useTRPC, useTRPCClient } from './trpc.ts';
 
 export type AuditEntry = RouterOutputs['auditLogs']['list']['entries'][number];
-
-export const AUDIT_CATEGORIES = {
-  auth: { label: 'Sign-in and account', prefixes: ['user.'] },
-  organization: { label: 'Organization', prefixes: ['organization.'] },
-  member: { label: 'Members', prefixes: ['member.'] },
-  invitation: { label: 'Invitations', prefixes: ['invitation.'] },
-  api_key: { label: 'API keys', prefixes: ['api_key.'] },
-  agent_app: { label: 'Agent apps', prefixes: ['agent_app.'] },
-  package: { label: 'Packages', prefixes: ['package.'] },
-  deployment: { label: 'Deployments', prefixes: ['deployment.'] },
-  webhook: { label: 'Webhooks', prefixes: ['webhook.'] },
-  secret: { label: 'Secrets', prefixes: ['secret.', 'secrets.'] },
-  credits: { label: 'Billing and credits', prefixes: ['credits.'] },
-  usage: { label: 'Usage exports', prefixes: ['usage.'] },
-} as const satisfies Record<string, { label: string; prefixes: readonly string[] }>;
-
-export type AuditCategory = keyof typeof AUDIT_CATEGORIES;
-export const AUDIT_CATEGORY_NAMES = Object.keys(AUDIT_CATEGORIES) as [AuditCategory, ...AuditCategory[]];
-
-export const RESOURCE_TYPES = {
-  agent_app: 'Agent app',
-  deployment: 'Deployment',
-  package: 'Package',
-  webhook: 'Webhook',
-  api_key: 'API key',
-  organization: 'Organization',
-  member: 'Member',
-  invitation: 'Invitation',
-  user: 'User',
-  session: 'Session',
-  checkout_session: 'Checkout',
-  usage_export: 'Usage export',
-} as const;
-
-export type ResourceType = keyof typeof RESOURCE_TYPES;
-export const RESOURCE_TYPE_NAMES = Object.keys(RESOURCE_TYPES) as [ResourceType, ...ResourceType[]];
 
 const ACTION_LABELS: Record<string, string> = {
   'user.signup': 'Signed up',

@@ -1,8 +1,9 @@
 // Minimal form plumbing: read a <form> into an object, validate it with the same zod schema the
 // server uses, and surface per-field messages (client-side first, server VALIDATION_ERROR after).
 import { useCallback, useState } from 'react';
+import type * as React from 'react';
 import type { z } from 'zod';
-import { fieldErrorsOf } from './errors.ts';
+import { errorMessage, fieldErrorsOf } from './errors.ts';
 
 export type FieldErrors = Record<string, string | undefined>;
 
@@ -48,6 +49,56 @@ export function useFieldErrors() {
     return true;
   }, []);
   return { errors, setErrors, clear, fromServer };
+}
+
+/**
+ * The state of a form checked against a zod schema before it is sent: per-field messages (the
+ * schema's, then the server's VALIDATION_ERROR fields) and one message for the whole form.
+ *
+ *   const form = useSchemaForm();
+ *   const create = useMutation(trpc.x.create.mutationOptions({ onError: form.onError }));
+ *   <form noValidate onSubmit={form.handleSubmit(createInput, create.mutate)}>
+ *     <TextField label="Name" {...form.field('name')} />
+ */
+export function useSchemaForm() {
+  const { errors, setErrors, clear, fromServer } = useFieldErrors();
+  const [formError, setFormError] = useState<string | null>(null);
+
+  /** Clears the messages and validates `values`: sends the parsed data, or shows what is wrong. */
+  function submit<S extends z.ZodType>(schema: S, values: unknown, send: (data: z.output<S>) => void) {
+    setFormError(null);
+    const parsed = validateWith(schema, values);
+    if (!parsed.ok) {
+      setErrors(parsed.errors);
+      return;
+    }
+    clear();
+    send(parsed.data);
+  }
+
+  /** A <form>'s onSubmit: submits its fields (every named field as a string, unless `read` says otherwise). */
+  function handleSubmit<S extends z.ZodType>(
+    schema: S,
+    send: (data: z.output<S>) => void,
+    read: (form: HTMLFormElement) => unknown = readForm,
+  ): (event: React.FormEvent<HTMLFormElement>) => void {
+    return (event) => {
+      event.preventDefault();
+      submit(schema, read(event.currentTarget), send);
+    };
+  }
+
+  /** For a mutation's onError: the server's field messages, or else one message for the form. */
+  function onError(error: unknown) {
+    if (!fromServer(error)) setFormError(errorMessage(error));
+  }
+
+  /** The props that tie a TextField to its message: `name`, `error`, and clearing it on input. */
+  function field(name: string) {
+    return { name, error: errors[name], onInput: () => clear(name) };
+  }
+
+  return { errors, setErrors, clear, fromServer, formError, setFormError, submit, handleSubmit, onError, field };
 }
 
 /** Only same-site relative paths are followed after login (no open redirects). */

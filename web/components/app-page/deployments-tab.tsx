@@ -5,9 +5,9 @@ import { useDeploymentPages } from '../../lib/use-deployment-pages.ts';
 import { DeploymentsTable } from '../deployments-table.tsx';
 import { EmptyState } from '../empty-state.tsx';
 import { ErrorState } from '../error-state.tsx';
+import { ListSkeleton } from '../list-skeleton.tsx';
 import { Button } from '../ui/button.tsx';
 import { Card } from '../ui/card.tsx';
-import { Skeleton } from '../ui/skeleton.tsx';
 
 export function DeploymentsTab({ appId }: { appId: string }) {
   const pages = useDeploymentPages({ appId });
@@ -15,18 +15,7 @@ export function DeploymentsTab({ appId }: { appId: string }) {
   const now = useNow(running ? 1000 : null);
 
   if (pages.isPending) {
-    return (
-      <Card className="grid gap-4 p-4" role="status" aria-label="Loading deployments">
-        {Array.from({ length: 4 }, (_, i) => (
-          <div key={i} className="flex items-center gap-6">
-            <Skeleton className="h-4 w-20" />
-            <Skeleton className="h-5 w-20 rounded-full" />
-            <Skeleton className="h-4 w-28" />
-            <Skeleton className="ml-auto h-4 w-16" />
-          </div>
-        ))}
-      </Card>
-    );
+    return <ListSkeleton label="Loading deployments" rows={4} cells={['h-4 w-20', 'h-5 w-20 rounded-full', 'h-4 w-28', 'ml-auto h-4 w-16']} />;
   }
   if (pages.isError) {
     return <ErrorState title="Could not load deployments" error={pages.error} onRetry={() => void pages.refetch()} retrying={pages.isFetching} />;

@@ -7,10 +7,10 @@ import { type AppDetail, formatBytes, type PackageRow } from '../../lib/deployme
 import { errorMessage } from '../../lib/errors.ts';
 import { formatDateTime, formatRelative } from '../../lib/format.ts';
 import { queryClient, useTRPC } from '../../lib/trpc.ts';
-import { FormAlert } from '../auth-card.tsx';
 import { ConfirmDialog } from '../confirm-dialog.tsx';
 import { RollbackDialog, type RollbackTarget } from '../deployment-actions.tsx';
 import { EmptyState } from '../empty-state.tsx';
+import { FormAlert } from '../form-alert.tsx';
 import { Badge } from '../ui/badge.tsx';
 import { Button } from '../ui/button.tsx';
 import { Card } from '../ui/card.tsx';

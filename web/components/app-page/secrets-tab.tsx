@@ -9,23 +9,23 @@ import { MAX_SECRETS_PER_APP, setSecretInput } from '../../../server/domain/secr
 import type { RouterOutputs } from '../../lib/deployments.ts';
 import { errorMessage } from '../../lib/errors.ts';
 import { formatDateTime, formatNumber, formatRelative } from '../../lib/format.ts';
-import { useFieldErrors, validateWith } from '../../lib/forms.ts';
+import { useSchemaForm } from '../../lib/forms.ts';
 import { type PasteEntryStatus, type PasteMode, previewPaste, replaceAllSecrets } from '../../lib/secrets-paste.ts';
 import { queryClient, useTRPC } from '../../lib/trpc.ts';
 import { cn } from '../../lib/utils.ts';
-import { FormAlert } from '../auth-card.tsx';
 import { ConfirmDialog } from '../confirm-dialog.tsx';
 import { EmptyState } from '../empty-state.tsx';
 import { ErrorState } from '../error-state.tsx';
+import { FormAlert } from '../form-alert.tsx';
+import { DialogForm, FormDialog } from '../form-dialog.tsx';
+import { ListSkeleton } from '../list-skeleton.tsx';
 import { TextField } from '../text-field.tsx';
 import { Badge } from '../ui/badge.tsx';
 import { Button } from '../ui/button.tsx';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '../ui/card.tsx';
 import { Checkbox } from '../ui/checkbox.tsx';
-import { Dialog, DialogClose, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from '../ui/dialog.tsx';
 import { Input } from '../ui/input.tsx';
 import { Label } from '../ui/label.tsx';
-import { Skeleton } from '../ui/skeleton.tsx';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '../ui/table.tsx';
 import { Textarea } from '../ui/textarea.tsx';
 
@@ -63,17 +63,7 @@ export function SecretsTab({ appId }: { appId: string }) {
 
   let content: React.ReactNode;
   if (list.isPending) {
-    content = (
-      <Card className="grid gap-4 p-4" role="status" aria-label="Loading secrets">
-        {Array.from({ length: 3 }, (_, i) => (
-          <div key={i} className="flex items-center gap-6">
-            <Skeleton className="h-4 w-40" />
-            <Skeleton className="h-4 w-28" />
-            <Skeleton className="ml-auto h-4 w-24" />
-          </div>
-        ))}
-      </Card>
-    );
+    content = <ListSkeleton label="Loading secrets" rows={3} cells={['h-4 w-40', 'h-4 w-28', 'ml-auto h-4 w-24']} />;
   } else if (list.isError) {
     content = <ErrorState title="Could not load secrets" error={list.error} onRetry={() => void list.refetch()} retrying={list.isFetching} />;
   } else if (secrets.length === 0) {
@@ -288,11 +278,21 @@ function SecretFormDialog({
   onClose: () => void;
 }) {
   return (
-    <Dialog open={target !== null} onOpenChange={(open) => (open ? undefined : onClose())}>
-      <DialogContent className="max-w-xl">
-        {target ? <SecretForm appId={appId} target={target} existing={existing} canReadValues={canReadValues} onDone={onClose} /> : null}
-      </DialogContent>
-    </Dialog>
+    <FormDialog
+      open={target !== null}
+      onOpenChange={(open) => (open ? undefined : onClose())}
+      title={target?.kind === 'edit' ? `Edit ${target.key}` : 'Add secret'}
+      description={
+        target?.kind === 'edit'
+          ? canReadValues
+            ? 'The value stays hidden until you reveal it. The new value is used from the next deployment on.'
+            : 'Members cannot see the current value: enter a new one to replace it. It is used from the next deployment on.'
+          : 'Stored encrypted and handed to your agent as an environment variable at its next deployment.'
+      }
+      className="max-w-xl"
+    >
+      {target ? <SecretForm appId={appId} target={target} existing={existing} canReadValues={canReadValues} onDone={onClose} /> : null}
+    </FormDialog>
   );
 }
 
@@ -315,8 +315,8 @@ function SecretForm({
   const [key, setKey] = useState(target.kind === 'edit' ? target.key : '');
   const [value, setValue] = useState(initialValue);
   const [revealed, setRevealed] = useState(false);
-  const { errors, setErrors, clear, fromServer } = useFieldErrors();
-  const [formError, setFormError] = useState<string | null>(null);
+  const form = useSchemaForm();
+  const { errors, clear } = form;
   const set = useMutation(
     trpc.secrets.set.mutationOptions({
       onSuccess: async (result) => {
@@ -324,43 +324,25 @@ function SecretForm({
         onDone();
         await queryClient.invalidateQueries({ queryKey: trpc.secrets.list.queryKey({ appId }) });
       },
-      onError: (error) => {
-        if (!fromServer(error)) setFormError(errorMessage(error));
-      },
+      onError: form.onError,
     }),
   );
 
   function onSubmit(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    setFormError(null);
-    const parsed = validateWith(setSecretInput, { appId, key, value });
-    if (!parsed.ok) {
-      setErrors(parsed.errors);
-      return;
-    }
-    if (!editing && existing.some((s) => s.key === parsed.data.key)) {
-      setErrors({ key: `${parsed.data.key} already exists. Use its Edit button to change the value.` });
-      return;
-    }
-    clear();
-    set.mutate(parsed.data);
+    form.submit(setSecretInput, { appId, key, value }, (data) => {
+      if (!editing && existing.some((s) => s.key === data.key)) {
+        form.setErrors({ key: `${data.key} already exists. Use its Edit button to change the value.` });
+        return;
+      }
+      set.mutate(data);
+    });
   }
 
   const unchanged = editing && canReadValues && value === initialValue;
 
   return (
-    <form noValidate onSubmit={onSubmit} className="grid gap-5">
-      <DialogHeader>
-        <DialogTitle>{editing ? `Edit ${target.key}` : 'Add secret'}</DialogTitle>
-        <DialogDescription>
-          {editing
-            ? canReadValues
-              ? 'The value stays hidden until you reveal it. The new value is used from the next deployment on.'
-              : 'Members cannot see the current value: enter a new one to replace it. It is used from the next deployment on.'
-            : 'Stored encrypted and handed to your agent as an environment variable at its next deployment.'}
-        </DialogDescription>
-      </DialogHeader>
-      {formError ? <FormAlert>{formError}</FormAlert> : null}
+    <DialogForm onSubmit={onSubmit} error={form.formError} pending={set.isPending} submitLabel={editing ? 'Save changes' : 'Add secret'} submitDisabled={unchanged}>
       <TextField
         label="Key"
         name="key"
@@ -393,17 +375,7 @@ function SecretForm({
         autoFocus={editing}
         placeholder={editing && !canReadValues ? 'New value' : undefined}
       />
-      <DialogFooter>
-        <DialogClose asChild>
-          <Button type="button" variant="outline" disabled={set.isPending}>
-            Cancel
-          </Button>
-        </DialogClose>
-        <Button type="submit" pending={set.isPending} disabled={unchanged}>
-          {editing ? 'Save changes' : 'Add secret'}
-        </Button>
-      </DialogFooter>
-    </form>
+    </DialogForm>
   );
 }
 
@@ -524,11 +496,15 @@ function BulkPasteDialog({
   canReadValues: boolean;
 }) {
   return (
-    <Dialog open={open} onOpenChange={onOpenChange}>
-      <DialogContent className="max-w-3xl">
-        {open ? <BulkPasteForm appId={appId} existing={existing} canReadValues={canReadValues} onDone={() => onOpenChange(false)} /> : null}
-      </DialogContent>
-    </Dialog>
+    <FormDialog
+      open={open}
+      onOpenChange={onOpenChange}
+      title="Bulk paste secrets"
+      description="Paste the contents of a .env file: one KEY=VALUE per line. Check the preview, then save."
+      className="max-w-3xl"
+    >
+      <BulkPasteForm appId={appId} existing={existing} canReadValues={canReadValues} onDone={() => onOpenChange(false)} />
+    </FormDialog>
   );
 }
 
@@ -597,12 +573,20 @@ function BulkPasteForm({ appId, existing, canReadValues, onDone }: { appId: stri
     .join(' · ');
 
   return (
-    <form noValidate onSubmit={onSubmit} className="grid gap-5">
-      <DialogHeader>
-        <DialogTitle>Bulk paste secrets</DialogTitle>
-        <DialogDescription>Paste the contents of a .env file: one KEY=VALUE per line. Check the preview, then save.</DialogDescription>
-      </DialogHeader>
-      {formError ? <FormAlert>{formError}</FormAlert> : null}
+    <DialogForm
+      onSubmit={onSubmit}
+      error={formError}
+      pending={pending}
+      submitVariant={mode === 'replace' && preview.removed.length > 0 ? 'destructive' : 'default'}
+      submitDisabled={blocker !== null || validCount === 0}
+      submitLabel={
+        mode === 'merge'
+          ? `Save ${validCount === 1 ? '1 secret' : `${validCount} secrets`}`
+          : preview.removed.length > 0
+            ? `Replace all (delete ${preview.removed.length})`
+            : 'Replace all'
+      }
+    >
       <div className="grid gap-2">
         <Label htmlFor={textId}>KEY=VALUE lines</Label>
         <Textarea
@@ -720,21 +704,7 @@ function BulkPasteForm({ appId, existing, canReadValues, onDone }: { appId: stri
         </p>
       ) : null}
 
-      <DialogFooter>
-        <DialogClose asChild>
-          <Button type="button" variant="outline" disabled={pending}>
-            Cancel
-          </Button>
-        </DialogClose>
-        <Button type="submit" variant={mode === 'replace' && preview.removed.length > 0 ? 'destructive' : 'default'} pending={pending} disabled={blocker !== null || validCount === 0}>
-          {mode === 'merge'
-            ? `Save ${validCount === 1 ? '1 secret' : `${validCount} secrets`}`
-            : preview.removed.length > 0
-              ? `Replace all (delete ${preview.removed.length})`
-              : 'Replace all'}
-        </Button>
-      </DialogFooter>
-    </form>
+    </DialogForm>
   );
 }
 

@@ -4,22 +4,21 @@ import { useId, useState } from 'react';
 import { toast } from 'sonner';
 import { errorMessage } from '../../lib/errors.ts';
 import { formatDateTime, formatRelative } from '../../lib/format.ts';
-import { readForm, useFieldErrors, validateWith } from '../../lib/forms.ts';
+import { readForm, useSchemaForm } from '../../lib/forms.ts';
 import { createWebhookInput, WEBHOOK_EVENT_NAMES, WEBHOOK_SECRET_MIN_LENGTH, type WebhookEventName } from '../../lib/schemas.ts';
 import { queryClient, useTRPC } from '../../lib/trpc.ts';
 import { formatDuration, type RouterOutputs } from '../../lib/deployments.ts';
 import { cn } from '../../lib/utils.ts';
-import { FormAlert } from '../auth-card.tsx';
 import { ConfirmDialog } from '../confirm-dialog.tsx';
-import { CopySecret } from '../copy-secret.tsx';
+import { CopySecretDialog } from '../copy-secret.tsx';
 import { EmptyState } from '../empty-state.tsx';
 import { ErrorState } from '../error-state.tsx';
+import { DialogForm, FormDialog } from '../form-dialog.tsx';
 import { TextField } from '../text-field.tsx';
 import { Badge } from '../ui/badge.tsx';
 import { Button } from '../ui/button.tsx';
 import { Card, CardContent } from '../ui/card.tsx';
 import { Checkbox } from '../ui/checkbox.tsx';
-import { Dialog, DialogClose, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from '../ui/dialog.tsx';
 import { Label } from '../ui/label.tsx';
 import { Skeleton } from '../ui/skeleton.tsx';
 import { Switch } from '../ui/switch.tsx';
@@ -97,32 +96,24 @@ export function WebhooksTab({ appId }: { appId: string }) {
           if (created.secret) setRevealed({ url: created.url, secret: created.secret });
         }}
       />
-      <Dialog open={revealed !== null} onOpenChange={(open) => (open ? undefined : setRevealed(null))}>
-        <DialogContent onInteractOutside={(event) => event.preventDefault()}>
-          {revealed ? (
-            <>
-              <DialogHeader>
-                <DialogTitle>Save the signing secret</DialogTitle>
-                <DialogDescription>
-                  Deliveries to <span className="break-all font-mono text-foreground">{revealed.url}</span> are signed with this secret. Use it to verify
-                  the X-Pixell-Signature header.
-                </DialogDescription>
-              </DialogHeader>
-              <CopySecret
-                label="Signing secret"
-                value={revealed.secret}
-                testId="webhook-secret"
-                warning="Copy this secret now and store it with your receiver's configuration. For your security it will not be shown again."
-              />
-              <DialogFooter>
-                <DialogClose asChild>
-                  <Button type="button">Done</Button>
-                </DialogClose>
-              </DialogFooter>
-            </>
-          ) : null}
-        </DialogContent>
-      </Dialog>
+      <CopySecretDialog
+        shown={
+          revealed && {
+            title: 'Save the signing secret',
+            description: (
+              <>
+                Deliveries to <span className="break-all font-mono text-foreground">{revealed.url}</span> are signed with this secret. Use it to verify
+                the X-Pixell-Signature header.
+              </>
+            ),
+            value: revealed.secret,
+          }
+        }
+        onClose={() => setRevealed(null)}
+        label="Signing secret"
+        testId="webhook-secret"
+        warning="Copy this secret now and store it with your receiver's configuration. For your security it will not be shown again."
+      />
       <DeleteWebhookDialog appId={appId} webhook={deleting} onClose={() => setDeleting(null)} />
     </>
   );
@@ -347,17 +338,23 @@ function CreateWebhookDialog({
   onCreated: (webhook: { url: string; secret: string | null }) => void;
 }) {
   return (
-    <Dialog open={open} onOpenChange={onOpenChange}>
-      <DialogContent className="max-w-xl">{open ? <CreateWebhookForm appId={appId} onCreated={onCreated} /> : null}</DialogContent>
-    </Dialog>
+    <FormDialog
+      open={open}
+      onOpenChange={onOpenChange}
+      title="Add webhook"
+      description="We send a signed POST request to this URL for each event you choose."
+      className="max-w-xl"
+    >
+      <CreateWebhookForm appId={appId} onCreated={onCreated} />
+    </FormDialog>
   );
 }
 
 function CreateWebhookForm({ appId, onCreated }: { appId: string; onCreated: (webhook: { url: string; secret: string | null }) => void }) {
   const trpc = useTRPC();
   const eventsErrorId = useId();
-  const { errors, setErrors, clear, fromServer } = useFieldErrors();
-  const [formError, setFormError] = useState<string | null>(null);
+  const form = useSchemaForm();
+  const { errors, clear } = form;
   const [events, setEvents] = useState<WebhookEventName[]>([...WEBHOOK_EVENT_NAMES]);
   const create = useMutation(
     trpc.webhooks.create.mutationOptions({
@@ -366,43 +363,23 @@ function CreateWebhookForm({ appId, onCreated }: { appId: string; onCreated: (we
         onCreated(created);
         await queryClient.invalidateQueries({ queryKey: trpc.webhooks.list.queryKey({ appId }) });
       },
-      onError: (error) => {
-        if (!fromServer(error)) setFormError(errorMessage(error));
-      },
+      onError: form.onError,
     }),
   );
 
-  function onSubmit(event: React.FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    setFormError(null);
-    const values = readForm(event.currentTarget);
-    const parsed = validateWith(createWebhookInput, { url: values.url, events, secret: values.secret ? values.secret : undefined });
-    if (!parsed.ok) {
-      setErrors(parsed.errors);
-      return;
-    }
-    clear();
-    create.mutate({ appId, ...parsed.data });
-  }
+  const readValues = (element: HTMLFormElement) => {
+    const values = readForm(element);
+    return { url: values.url, events, secret: values.secret ? values.secret : undefined };
+  };
 
   return (
-    <form noValidate onSubmit={onSubmit} className="grid gap-5">
-      <DialogHeader>
-        <DialogTitle>Add webhook</DialogTitle>
-        <DialogDescription>We send a signed POST request to this URL for each event you choose.</DialogDescription>
-      </DialogHeader>
-      {formError ? <FormAlert>{formError}</FormAlert> : null}
-      <TextField
-        label="Payload URL"
-        name="url"
-        type="url"
-        inputMode="url"
-        autoFocus
-        required
-        placeholder="https://example.com/hooks/pixell"
-        error={errors.url}
-        onInput={() => clear('url')}
-      />
+    <DialogForm
+      onSubmit={form.handleSubmit(createWebhookInput, (data) => create.mutate({ appId, ...data }), readValues)}
+      error={form.formError}
+      pending={create.isPending}
+      submitLabel="Add webhook"
+    >
+      <TextField label="Payload URL" {...form.field('url')} type="url" inputMode="url" autoFocus required placeholder="https://example.com/hooks/pixell" />
       <fieldset className="grid gap-2" aria-describedby={errors.events ? eventsErrorId : undefined}>
         <legend className="mb-1 text-sm font-medium">Events</legend>
         {WEBHOOK_EVENT_NAMES.map((name) => {
@@ -436,25 +413,13 @@ function CreateWebhookForm({ appId, onCreated }: { appId: string; onCreated: (we
       </fieldset>
       <TextField
         label="Signing secret (optional)"
-        name="secret"
+        {...form.field('secret')}
         type="password"
         autoComplete="new-password"
         spellCheck={false}
-        error={errors.secret}
         hint={`Leave empty to have a secret generated for you (shown once). Otherwise at least ${WEBHOOK_SECRET_MIN_LENGTH} characters.`}
-        onInput={() => clear('secret')}
       />
-      <DialogFooter>
-        <DialogClose asChild>
-          <Button type="button" variant="outline" disabled={create.isPending}>
-            Cancel
-          </Button>
-        </DialogClose>
-        <Button type="submit" pending={create.isPending}>
-          Add webhook
-        </Button>
-      </DialogFooter>
-    </form>
+    </DialogForm>
   );
 }
 

@@ -1,6 +1,22 @@
-// Queries and helpers shared by the billing components, the dashboard and the checkout page.
+// Queries, vocabulary and helpers shared by the billing components, the dashboard and the checkout page.
 import { type QueryClient, useQuery } from '@tanstack/react-query';
+import type { CREDIT_TRANSACTION_TYPE_VALUES } from '../../../server/domain/billing/billing-schemas.ts';
 import { type Trpc, useTRPC } from '../../lib/trpc.ts';
+
+export type TransactionType = (typeof CREDIT_TRANSACTION_TYPE_VALUES)[number];
+
+/** The ledger's transaction types with their labels (every type the server knows, checked). */
+export const TRANSACTION_TYPE_LABELS = {
+  grant: 'Grant',
+  purchase: 'Purchase',
+  reservation: 'Reservation',
+  usage: 'Usage',
+  refund: 'Refund',
+  adjustment: 'Adjustment',
+} as const satisfies Record<TransactionType, string>;
+
+/** The billing page's `type` filter values. */
+export const TRANSACTION_TYPES = Object.keys(TRANSACTION_TYPE_LABELS) as [TransactionType, ...TransactionType[]];
 
 /**
  * The balance query. Always refetched when a page shows it (staleTime 0): deployments, agent runs

@@ -2,31 +2,18 @@
 // cursors of the pages already seen).
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { ChevronLeft, ChevronRight, Receipt } from 'lucide-react';
-import { useId, useState } from 'react';
-import { CREDIT_TRANSACTION_TYPE_VALUES } from '../../../server/domain/billing/billing-schemas.ts';
+import { useState } from 'react';
 import { formatDateTime, formatNumber } from '../../lib/format.ts';
 import { useTRPC } from '../../lib/trpc.ts';
 import { cn } from '../../lib/utils.ts';
+import { FilterSelect } from '../filter-select.tsx';
+import { SkeletonRows } from '../list-skeleton.tsx';
 import { Badge } from '../ui/badge.tsx';
 import { Button } from '../ui/button.tsx';
 import { Card, CardDescription, CardHeader, CardTitle } from '../ui/card.tsx';
-import { Label } from '../ui/label.tsx';
-import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from '../ui/select.tsx';
-import { Skeleton } from '../ui/skeleton.tsx';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '../ui/table.tsx';
 import { InlineError } from '../usage/inline-error.tsx';
-
-export type TransactionType = (typeof CREDIT_TRANSACTION_TYPE_VALUES)[number];
-export const TRANSACTION_TYPES = CREDIT_TRANSACTION_TYPE_VALUES;
-
-export const TYPE_LABELS: Record<TransactionType, string> = {
-  grant: 'Grant',
-  purchase: 'Purchase',
-  reservation: 'Reservation',
-  usage: 'Usage',
-  refund: 'Refund',
-  adjustment: 'Adjustment',
-};
+import { TRANSACTION_TYPE_LABELS, TRANSACTION_TYPES, type TransactionType } from './billing-data.ts';
 
 const TYPE_BADGES: Record<TransactionType, 'success' | 'accent' | 'secondary' | 'warning' | 'outline'> = {
   grant: 'accent',
@@ -38,10 +25,8 @@ const TYPE_BADGES: Record<TransactionType, 'success' | 'accent' | 'secondary' | 
 };
 
 const PAGE_SIZE = 20;
-const ALL = 'all';
 
 export function TransactionsTable({ type, onTypeChange }: { type: TransactionType | undefined; onTypeChange: (type: TransactionType | undefined) => void }) {
-  const filterId = useId();
   return (
     <Card className="overflow-hidden">
       <CardHeader className="flex-row flex-wrap items-end justify-between gap-4">
@@ -49,25 +34,17 @@ export function TransactionsTable({ type, onTypeChange }: { type: TransactionTyp
           <CardTitle>Transaction history</CardTitle>
           <CardDescription>Every change to the balance, newest first.</CardDescription>
         </div>
-        <div className="grid gap-1.5 sm:w-48">
-          <Label htmlFor={filterId}>Type</Label>
-          <Select value={type ?? ALL} onValueChange={(value) => onTypeChange(value === ALL ? undefined : (value as TransactionType))}>
-            <SelectTrigger id={filterId}>
-              <SelectValue />
-            </SelectTrigger>
-            <SelectContent>
-              <SelectItem value={ALL}>All types</SelectItem>
-              {TRANSACTION_TYPES.map((t) => (
-                <SelectItem key={t} value={t}>
-                  {TYPE_LABELS[t]}
-                </SelectItem>
-              ))}
-            </SelectContent>
-          </Select>
-        </div>
+        <FilterSelect
+          label="Type"
+          allLabel="All types"
+          className="sm:w-48"
+          value={type}
+          options={TRANSACTION_TYPES.map((t) => ({ value: t, label: TRANSACTION_TYPE_LABELS[t] }))}
+          onChange={onTypeChange}
+        />
       </CardHeader>
       {/* A new filter starts again at the first page. */}
-      <TransactionPages key={type ?? ALL} type={type} onClearFilter={() => onTypeChange(undefined)} />
+      <TransactionPages key={type ?? 'all'} type={type} onClearFilter={() => onTypeChange(undefined)} />
     </Card>
   );
 }
@@ -85,14 +62,7 @@ function TransactionPages({ type, onClearFilter }: { type: TransactionType | und
   if (history.isPending) {
     return (
       <div className="grid gap-4 border-t p-4" role="status" aria-label="Loading transactions">
-        {Array.from({ length: 5 }, (_, i) => (
-          <div key={i} className="flex items-center gap-6">
-            <Skeleton className="h-4 w-28" />
-            <Skeleton className="h-5 w-20 rounded-full" />
-            <Skeleton className="h-4 w-48" />
-            <Skeleton className="ml-auto h-4 w-16" />
-          </div>
-        ))}
+        <SkeletonRows rows={5} cells={['h-4 w-28', 'h-5 w-20 rounded-full', 'h-4 w-48', 'ml-auto h-4 w-16']} />
       </div>
     );
   }
@@ -111,7 +81,7 @@ function TransactionPages({ type, onClearFilter }: { type: TransactionType | und
         <div className="mb-3 flex size-10 items-center justify-center rounded-full bg-accent text-accent-foreground">
           <Receipt className="size-5" aria-hidden="true" />
         </div>
-        <p className="font-medium">{type ? `No ${TYPE_LABELS[type].toLowerCase()} transactions` : 'No transactions yet'}</p>
+        <p className="font-medium">{type ? `No ${TRANSACTION_TYPE_LABELS[type].toLowerCase()} transactions` : 'No transactions yet'}</p>
         <p className="mt-1 text-xs text-muted-foreground">
           {type ? 'Nothing of this type has touched the balance.' : 'Grants, purchases, usage charges and refunds will be listed here.'}
         </p>
@@ -144,7 +114,7 @@ function TransactionPages({ type, onClearFilter }: { type: TransactionType | und
                   <time dateTime={new Date(t.createdAt).toISOString()}>{formatDateTime(t.createdAt)}</time>
                 </TableCell>
                 <TableCell>
-                  <Badge variant={TYPE_BADGES[t.type as TransactionType] ?? 'secondary'}>{TYPE_LABELS[t.type as TransactionType] ?? t.type}</Badge>
+                  <Badge variant={TYPE_BADGES[t.type as TransactionType] ?? 'secondary'}>{TRANSACTION_TYPE_LABELS[t.type as TransactionType] ?? t.type}</Badge>
                 </TableCell>
                 <TableCell className="max-w-md truncate" title={t.description ?? undefined}>
                   {t.description ?? '—'}

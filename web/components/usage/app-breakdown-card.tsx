@@ -14,7 +14,7 @@ import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '../ui
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '../ui/table.tsx';
 import { InlineError } from './inline-error.tsx';
 import { SegmentedControl } from './segmented-control.tsx';
-import type { RangeDays } from './segmented-control.tsx';
+import type { RangeDays } from './range-search.ts';
 
 /** Bars drawn for at most this many apps (the table lists them all). */
 const CHART_APPS = 10;

@@ -9,9 +9,9 @@ import { toast } from 'sonner';
 import { MAX_EXPORT_DAYS, usageExportInput } from '../../../server/domain/usage/usage-schemas.ts';
 import { errorMessage } from '../../lib/errors.ts';
 import { formatDateTime, formatNumber } from '../../lib/format.ts';
-import { useFieldErrors, validateWith } from '../../lib/forms.ts';
+import { useSchemaForm } from '../../lib/forms.ts';
 import { useTRPC } from '../../lib/trpc.ts';
-import { FormAlert } from '../auth-card.tsx';
+import { FormAlert } from '../form-alert.tsx';
 import { TextField } from '../text-field.tsx';
 import { Button } from '../ui/button.tsx';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '../ui/card.tsx';
@@ -41,8 +41,8 @@ export function ExportForm() {
   const [startDate, setStartDate] = useState(() => utcDay(-29));
   const [endDate, setEndDate] = useState(() => utcDay());
   const [format, setFormat] = useState<Format>('csv');
-  const { errors, setErrors, clear, fromServer } = useFieldErrors();
-  const [formError, setFormError] = useState<string | null>(null);
+  const form = useSchemaForm();
+  const { errors, clear } = form;
   const [lastExport, setLastExport] = useState<{ url: string; rows: number; expiresAt: Date; format: Format } | null>(null);
 
   const exportUsage = useMutation(
@@ -53,21 +53,14 @@ export function ExportForm() {
         toast.success(`Export ready: ${formatNumber(result.rows)} ${result.rows === 1 ? 'row' : 'rows'}`);
       },
       onError: (error) => {
-        if (!fromServer(error)) setFormError(errorMessage(error, 'Could not export usage. Please try again.'));
+        if (!form.fromServer(error)) form.setFormError(errorMessage(error, 'Could not export usage. Please try again.'));
       },
     }),
   );
 
   function onSubmit(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    setFormError(null);
-    const parsed = validateWith(usageExportInput, { startDate, endDate, format });
-    if (!parsed.ok) {
-      setErrors(parsed.errors);
-      return;
-    }
-    clear();
-    exportUsage.mutate(parsed.data);
+    form.submit(usageExportInput, { startDate, endDate, format }, exportUsage.mutate);
   }
 
   return (
@@ -80,7 +73,7 @@ export function ExportForm() {
       </CardHeader>
       <CardContent>
         <form noValidate onSubmit={onSubmit} className="grid gap-4" aria-label="Export usage">
-          {formError ? <FormAlert>{formError}</FormAlert> : null}
+          {form.formError ? <FormAlert>{form.formError}</FormAlert> : null}
           <div className="grid gap-4 sm:grid-cols-[1fr_1fr_10rem_auto] sm:items-start">
             <TextField
               label="From"

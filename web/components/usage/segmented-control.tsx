@@ -1,6 +1,7 @@
 // A small single-choice switch (Radix ToggleGroup: radio semantics, arrow keys move between items).
 import { ToggleGroup } from 'radix-ui';
 import { cn } from '../../lib/utils.ts';
+import { RANGE_DAYS, type RangeDays } from './range-search.ts';
 
 export type SegmentedOption<T extends string> = { value: T; label: string; ariaLabel?: string };
 
@@ -42,9 +43,6 @@ export function SegmentedControl<T extends string>({
     </ToggleGroup.Root>
   );
 }
-
-export const RANGE_DAYS = [7, 30, 90] as const;
-export type RangeDays = (typeof RANGE_DAYS)[number];
 
 export const RANGE_OPTIONS: SegmentedOption<`${RangeDays}`>[] = RANGE_DAYS.map((d) => ({
   value: `${d}` as `${RangeDays}`,

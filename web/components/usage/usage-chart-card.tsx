@@ -8,7 +8,8 @@ import { SERIES_COLORS, SERIES_LABELS } from '../charts/chart-theme.ts';
 import { ChartSkeleton, UsageChart } from '../charts/lazy-charts.tsx';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '../ui/card.tsx';
 import { InlineError } from './inline-error.tsx';
-import { RangeSwitch, type RangeDays } from './segmented-control.tsx';
+import type { RangeDays } from './range-search.ts';
+import { RangeSwitch } from './segmented-control.tsx';
 
 const CHART_HEIGHT = 280;
 

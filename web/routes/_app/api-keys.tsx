@@ -3,20 +3,19 @@ import { createFileRoute } from '@tanstack/react-router';
 import { KeyRound, Plus, RefreshCw, Trash2 } from 'lucide-react';
 import { useState } from 'react';
 import { toast } from 'sonner';
-import { FormAlert } from '../../components/auth-card.tsx';
 import { ConfirmDialog } from '../../components/confirm-dialog.tsx';
-import { CopySecret } from '../../components/copy-secret.tsx';
+import { CopySecretDialog } from '../../components/copy-secret.tsx';
 import { EmptyState } from '../../components/empty-state.tsx';
-import { PageHeader } from '../../components/page-header.tsx';
+import { DialogForm, FormDialog } from '../../components/form-dialog.tsx';
+import { ListSkeleton } from '../../components/list-skeleton.tsx';
+import { PageHeader, PageHeaderSkeleton } from '../../components/page-header.tsx';
 import { TextField } from '../../components/text-field.tsx';
 import { Button } from '../../components/ui/button.tsx';
 import { Card } from '../../components/ui/card.tsx';
-import { Dialog, DialogClose, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from '../../components/ui/dialog.tsx';
-import { Skeleton } from '../../components/ui/skeleton.tsx';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '../../components/ui/table.tsx';
 import { errorMessage } from '../../lib/errors.ts';
 import { formatDate, formatDateTime, formatRelative } from '../../lib/format.ts';
-import { readForm, useFieldErrors, validateWith } from '../../lib/forms.ts';
+import { useSchemaForm } from '../../lib/forms.ts';
 import { createApiKeyInput } from '../../lib/schemas.ts';
 import { useTRPC } from '../../lib/trpc.ts';
 
@@ -170,17 +169,21 @@ function CreateApiKeyDialog({
   onCreated: (apiKey: { name: string; key: string }) => void;
 }) {
   return (
-    <Dialog open={open} onOpenChange={onOpenChange}>
-      <DialogContent>{open ? <CreateApiKeyForm onCreated={onCreated} /> : null}</DialogContent>
-    </Dialog>
+    <FormDialog
+      open={open}
+      onOpenChange={onOpenChange}
+      title="Create API key"
+      description="Give the key a name that says where it is used, like “GitHub Actions” or “Local CLI”."
+    >
+      <CreateApiKeyForm onCreated={onCreated} />
+    </FormDialog>
   );
 }
 
 function CreateApiKeyForm({ onCreated }: { onCreated: (apiKey: { name: string; key: string }) => void }) {
   const trpc = useTRPC();
   const { queryClient } = Route.useRouteContext();
-  const { errors, setErrors, clear, fromServer } = useFieldErrors();
-  const [formError, setFormError] = useState<string | null>(null);
+  const form = useSchemaForm();
   const create = useMutation(
     trpc.apiKeys.create.mutationOptions({
       onSuccess: async ({ apiKey }) => {
@@ -188,70 +191,32 @@ function CreateApiKeyForm({ onCreated }: { onCreated: (apiKey: { name: string; k
         toast.success(`API key ${apiKey.name} created`);
         await queryClient.invalidateQueries({ queryKey: trpc.apiKeys.list.queryKey() });
       },
-      onError: (error) => {
-        if (!fromServer(error)) setFormError(errorMessage(error));
-      },
+      onError: form.onError,
     }),
   );
 
-  function onSubmit(event: React.FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    setFormError(null);
-    const parsed = validateWith(createApiKeyInput, readForm(event.currentTarget));
-    if (!parsed.ok) {
-      setErrors(parsed.errors);
-      return;
-    }
-    clear();
-    create.mutate(parsed.data);
-  }
-
   return (
-    <form noValidate onSubmit={onSubmit} className="grid gap-5">
-      <DialogHeader>
-        <DialogTitle>Create API key</DialogTitle>
-        <DialogDescription>Give the key a name that says where it is used, like “GitHub Actions” or “Local CLI”.</DialogDescription>
-      </DialogHeader>
-      {formError ? <FormAlert>{formError}</FormAlert> : null}
-      <TextField label="Name" name="name" autoFocus required maxLength={100} placeholder="CI deploys" error={errors.name} onInput={() => clear('name')} />
-      <DialogFooter>
-        <DialogClose asChild>
-          <Button type="button" variant="outline" disabled={create.isPending}>
-            Cancel
-          </Button>
-        </DialogClose>
-        <Button type="submit" pending={create.isPending}>
-          Create key
-        </Button>
-      </DialogFooter>
-    </form>
+    <DialogForm onSubmit={form.handleSubmit(createApiKeyInput, create.mutate)} error={form.formError} pending={create.isPending} submitLabel="Create key">
+      <TextField label="Name" {...form.field('name')} autoFocus required maxLength={100} placeholder="CI deploys" />
+    </DialogForm>
   );
 }
 
 function RevealKeyDialog({ revealed, onClose }: { revealed: RevealedKey | null; onClose: () => void }) {
   return (
-    <Dialog open={revealed !== null} onOpenChange={(open) => (open ? undefined : onClose())}>
-      <DialogContent onInteractOutside={(event) => event.preventDefault()}>
-        {revealed ? (
-          <>
-            <DialogHeader>
-              <DialogTitle>{revealed.rotated ? 'Your new API key' : 'Save your API key'}</DialogTitle>
-              <DialogDescription>
-                {revealed.rotated
-                  ? `“${revealed.name}” has a new secret. Update every client that used the old one.`
-                  : `“${revealed.name}” is ready to use.`}
-              </DialogDescription>
-            </DialogHeader>
-            <CopySecret label="API key" value={revealed.key} />
-            <DialogFooter>
-              <DialogClose asChild>
-                <Button type="button">Done</Button>
-              </DialogClose>
-            </DialogFooter>
-          </>
-        ) : null}
-      </DialogContent>
-    </Dialog>
+    <CopySecretDialog
+      shown={
+        revealed && {
+          title: revealed.rotated ? 'Your new API key' : 'Save your API key',
+          description: revealed.rotated
+            ? `“${revealed.name}” has a new secret. Update every client that used the old one.`
+            : `“${revealed.name}” is ready to use.`,
+          value: revealed.key,
+        }
+      }
+      onClose={onClose}
+      label="API key"
+    />
   );
 }
 
@@ -323,23 +288,8 @@ function DeleteKeyDialog({ apiKey, onClose }: { apiKey: ApiKeyRow | null; onClos
 function ApiKeysSkeleton() {
   return (
     <div role="status" aria-label="Loading API keys">
-      <div className="mb-8 flex items-end justify-between">
-        <div className="grid gap-2">
-          <Skeleton className="h-8 w-40" />
-          <Skeleton className="h-4 w-96 max-w-full" />
-        </div>
-        <Skeleton className="h-9 w-36" />
-      </div>
-      <Card className="grid gap-4 p-4">
-        {Array.from({ length: 4 }, (_, i) => (
-          <div key={i} className="flex items-center gap-6">
-            <Skeleton className="h-4 w-32" />
-            <Skeleton className="h-4 w-40" />
-            <Skeleton className="h-4 w-48" />
-            <Skeleton className="ml-auto h-4 w-24" />
-          </div>
-        ))}
-      </Card>
+      <PageHeaderSkeleton actionWidth="w-36" />
+      <ListSkeleton rows={4} cells={['h-4 w-32', 'h-4 w-40', 'h-4 w-48', 'ml-auto h-4 w-24']} />
     </div>
   );
 }

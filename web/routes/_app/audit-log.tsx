@@ -4,46 +4,39 @@ import { useQuery } from '@tanstack/react-query';
 import { createFileRoute, Link, useNavigate } from '@tanstack/react-router';
 import { ChevronDown, Filter, RotateCw, ScrollText, ShieldAlert, X } from 'lucide-react';
 import { Fragment, useId, useState } from 'react';
-import { z } from 'zod';
+import { z } from 'zod/mini';
 import { EmptyState } from '../../components/empty-state.tsx';
 import { ErrorState } from '../../components/error-state.tsx';
+import { FilterSelect } from '../../components/filter-select.tsx';
+import { ListFooter } from '../../components/list-footer.tsx';
+import { ListSkeleton } from '../../components/list-skeleton.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
 import { Badge } from '../../components/ui/badge.tsx';
 import { Button } from '../../components/ui/button.tsx';
 import { Card } from '../../components/ui/card.tsx';
 import { Input } from '../../components/ui/input.tsx';
 import { Label } from '../../components/ui/label.tsx';
-import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from '../../components/ui/select.tsx';
-import { Skeleton } from '../../components/ui/skeleton.tsx';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '../../components/ui/table.tsx';
-import {
-  actionLabel,
-  AUDIT_CATEGORIES,
-  AUDIT_CATEGORY_NAMES,
-  type AuditEntry,
-  RESOURCE_TYPE_NAMES,
-  RESOURCE_TYPES,
-  resourceTypeLabel,
-  useAuditLogPages,
-} from '../../lib/audit-log.ts';
+import { AUDIT_CATEGORIES, AUDIT_CATEGORY_NAMES, RESOURCE_TYPE_NAMES, RESOURCE_TYPES } from '../../lib/audit-categories.ts';
+import { actionLabel, type AuditEntry, resourceTypeLabel, useAuditLogPages } from '../../lib/audit-log.ts';
 import { appCodeOf, httpStatusOf } from '../../lib/errors.ts';
-import { formatDateTime, formatNumber, formatRelative } from '../../lib/format.ts';
+import { formatDateTime, formatRelative } from '../../lib/format.ts';
 import { canManageOrganization } from '../../lib/permissions.ts';
+import { optionalParam } from '../../lib/search-params.ts';
 import { useTRPC } from '../../lib/trpc.ts';
 import { useActiveOrganization } from '../../lib/use-me.ts';
 import { cn } from '../../lib/utils.ts';
 
 const searchSchema = z.object({
-  category: z.enum(AUDIT_CATEGORY_NAMES).optional().catch(undefined),
-  type: z.enum(RESOURCE_TYPE_NAMES).optional().catch(undefined),
-  resource: z.string().min(1).max(200).optional().catch(undefined),
-  from: z.iso.date().optional().catch(undefined),
-  to: z.iso.date().optional().catch(undefined),
+  category: optionalParam(z.enum(AUDIT_CATEGORY_NAMES)),
+  type: optionalParam(z.enum(RESOURCE_TYPE_NAMES)),
+  resource: optionalParam(z.string().check(z.minLength(1), z.maxLength(200))),
+  from: optionalParam(z.iso.date()),
+  to: optionalParam(z.iso.date()),
 });
 
 type AuditSearch = z.infer<typeof searchSchema>;
 
-const ALL = 'all';
 
 export const Route = createFileRoute('/_app/audit-log')({
   validateSearch: searchSchema,
@@ -99,8 +92,6 @@ function AuditLogView() {
   const trpc = useTRPC();
   const navigate = useNavigate({ from: Route.fullPath });
   const search = Route.useSearch();
-  const categoryId = useId();
-  const typeId = useId();
   const fromId = useId();
   const toId = useId();
   const rangeErrorId = useId();
@@ -137,44 +128,22 @@ function AuditLogView() {
   return (
     <>
       <div className="mb-4 flex flex-col gap-3 lg:flex-row lg:flex-wrap lg:items-end">
-        <div className="grid gap-1.5 lg:w-56">
-          <Label htmlFor={categoryId}>Category</Label>
-          <Select
-            value={search.category ?? ALL}
-            onValueChange={(value) => setSearch({ category: value === ALL ? undefined : (value as AuditSearch['category']) })}
-          >
-            <SelectTrigger id={categoryId}>
-              <SelectValue />
-            </SelectTrigger>
-            <SelectContent>
-              <SelectItem value={ALL}>All activity</SelectItem>
-              {AUDIT_CATEGORY_NAMES.map((name) => (
-                <SelectItem key={name} value={name}>
-                  {AUDIT_CATEGORIES[name].label}
-                </SelectItem>
-              ))}
-            </SelectContent>
-          </Select>
-        </div>
-        <div className="grid gap-1.5 lg:w-48">
-          <Label htmlFor={typeId}>Resource type</Label>
-          <Select
-            value={search.type ?? ALL}
-            onValueChange={(value) => setSearch({ type: value === ALL ? undefined : (value as AuditSearch['type']), resource: undefined })}
-          >
-            <SelectTrigger id={typeId}>
-              <SelectValue />
-            </SelectTrigger>
-            <SelectContent>
-              <SelectItem value={ALL}>All resources</SelectItem>
-              {RESOURCE_TYPE_NAMES.map((name) => (
-                <SelectItem key={name} value={name}>
-                  {RESOURCE_TYPES[name]}
-                </SelectItem>
-              ))}
-            </SelectContent>
-          </Select>
-        </div>
+        <FilterSelect
+          label="Category"
+          allLabel="All activity"
+          className="lg:w-56"
+          value={search.category}
+          options={AUDIT_CATEGORY_NAMES.map((name) => ({ value: name, label: AUDIT_CATEGORIES[name].label }))}
+          onChange={(category) => setSearch({ category })}
+        />
+        <FilterSelect
+          label="Resource type"
+          allLabel="All resources"
+          className="lg:w-48"
+          value={search.type}
+          options={RESOURCE_TYPE_NAMES.map((name) => ({ value: name, label: RESOURCE_TYPES[name] }))}
+          onChange={(type) => setSearch({ type, resource: undefined })}
+        />
         <div className="grid grid-cols-2 gap-3 lg:flex">
           <div className="grid gap-1.5 lg:w-40">
             <Label htmlFor={fromId}>From</Label>
@@ -237,16 +206,7 @@ function AuditLogView() {
       ) : null}
 
       {rangeInvalid ? null : pages.isPending ? (
-        <Card className="grid gap-4 p-4" role="status" aria-label="Loading the audit log">
-          {Array.from({ length: 6 }, (_, i) => (
-            <div key={i} className="flex items-center gap-6">
-              <Skeleton className="h-4 w-20" />
-              <Skeleton className="h-4 w-40" />
-              <Skeleton className="h-4 w-36" />
-              <Skeleton className="ml-auto h-4 w-24" />
-            </div>
-          ))}
-        </Card>
+        <ListSkeleton label="Loading the audit log" rows={6} cells={['h-4 w-20', 'h-4 w-40', 'h-4 w-36', 'ml-auto h-4 w-24']} />
       ) : pages.isError ? (
         <ErrorState title="Could not load the audit log" error={pages.error} onRetry={() => void pages.refetch()} retrying={pages.isFetching} />
       ) : pages.rows.length === 0 ? (
@@ -287,16 +247,14 @@ function AuditLogView() {
               </TableBody>
             </Table>
           </Card>
-          <div className="mt-4 flex items-center justify-between gap-4">
-            <p className="text-xs text-muted-foreground" data-testid="audit-count">
-              {formatNumber(pages.rows.length)} {pages.rows.length === 1 ? 'entry' : 'entries'} shown
-            </p>
-            {pages.hasNextPage ? (
-              <Button variant="outline" onClick={() => void pages.fetchNextPage()} pending={pages.isFetchingNextPage}>
-                Load more
-              </Button>
-            ) : null}
-          </div>
+          <ListFooter
+            shown={pages.rows.length}
+            noun={['entry', 'entries']}
+            hasMore={pages.hasNextPage}
+            loadingMore={pages.isFetchingNextPage}
+            onLoadMore={() => void pages.fetchNextPage()}
+            countTestId="audit-count"
+          />
         </>
       )}
     </>

@@ -3,22 +3,21 @@ import { createFileRoute, Link, useRouter } from '@tanstack/react-router';
 import { LogOut, MailPlus, ScrollText, UserMinus, Users, X } from 'lucide-react';
 import { useId, useState } from 'react';
 import { toast } from 'sonner';
-import { FormAlert } from '../../components/auth-card.tsx';
 import { ConfirmDialog } from '../../components/confirm-dialog.tsx';
 import { ErrorState } from '../../components/error-state.tsx';
-import { PageHeader } from '../../components/page-header.tsx';
+import { DialogForm, FormDialog } from '../../components/form-dialog.tsx';
+import { PageHeader, PageHeaderSkeleton } from '../../components/page-header.tsx';
 import { TextField } from '../../components/text-field.tsx';
 import { Badge } from '../../components/ui/badge.tsx';
 import { Button } from '../../components/ui/button.tsx';
 import { Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle } from '../../components/ui/card.tsx';
-import { Dialog, DialogClose, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from '../../components/ui/dialog.tsx';
 import { Label } from '../../components/ui/label.tsx';
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from '../../components/ui/select.tsx';
 import { Skeleton } from '../../components/ui/skeleton.tsx';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '../../components/ui/table.tsx';
 import { errorMessage } from '../../lib/errors.ts';
 import { formatDate, formatDateTime, formatRelative, type Role, ROLE_LABELS } from '../../lib/format.ts';
-import { readForm, useFieldErrors, validateWith } from '../../lib/forms.ts';
+import { readForm, useSchemaForm } from '../../lib/forms.ts';
 import { canLeave, canManageOrganization, canRemoveMember } from '../../lib/permissions.ts';
 import { inviteMemberInput, updateOrganizationInput } from '../../lib/schemas.ts';
 import { refreshForOrganizationChange } from '../../lib/session.ts';
@@ -83,7 +82,7 @@ function GeneralCard({ name, createdAt, canEdit }: { name: string; createdAt: Da
   const trpc = useTRPC();
   const router = useRouter();
   const { queryClient } = Route.useRouteContext();
-  const { errors, setErrors, clear, fromServer } = useFieldErrors();
+  const form = useSchemaForm();
   const [dirty, setDirty] = useState(false);
   const update = useMutation(
     trpc.org.update.mutationOptions({
@@ -95,25 +94,14 @@ function GeneralCard({ name, createdAt, canEdit }: { name: string; createdAt: Da
         await router.invalidate();
       },
       onError: (error) => {
-        if (!fromServer(error)) toast.error(errorMessage(error));
+        if (!form.fromServer(error)) toast.error(errorMessage(error));
       },
     }),
   );
 
-  function onSubmit(event: React.FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const parsed = validateWith(updateOrganizationInput, readForm(event.currentTarget));
-    if (!parsed.ok) {
-      setErrors(parsed.errors);
-      return;
-    }
-    clear();
-    update.mutate(parsed.data);
-  }
-
   return (
     <Card>
-      <form noValidate onSubmit={onSubmit}>
+      <form noValidate onSubmit={form.handleSubmit(updateOrganizationInput, update.mutate)}>
         <CardHeader>
           <CardTitle>General</CardTitle>
           <CardDescription>Created on {formatDate(createdAt)}.</CardDescription>
@@ -128,10 +116,10 @@ function GeneralCard({ name, createdAt, canEdit }: { name: string; createdAt: Da
             maxLength={100}
             readOnly={!canEdit}
             className="max-w-md"
-            error={errors.name}
+            error={form.errors.name}
             hint={canEdit ? 'Shown to members and on invitations.' : 'Only owners and admins can rename the organization.'}
             onInput={() => {
-              clear('name');
+              form.clear('name');
               setDirty(true);
             }}
           />
@@ -365,9 +353,9 @@ function InviteMemberDialog({
   canInviteAdmins: boolean;
 }) {
   return (
-    <Dialog open={open} onOpenChange={onOpenChange}>
-      <DialogContent>{open ? <InviteMemberForm onDone={() => onOpenChange(false)} canInviteAdmins={canInviteAdmins} /> : null}</DialogContent>
-    </Dialog>
+    <FormDialog open={open} onOpenChange={onOpenChange} title="Invite member" description="We email them a link to join. Invitations expire after a few days.">
+      <InviteMemberForm onDone={() => onOpenChange(false)} canInviteAdmins={canInviteAdmins} />
+    </FormDialog>
   );
 }
 
@@ -376,8 +364,7 @@ function InviteMemberForm({ onDone, canInviteAdmins }: { onDone: () => void; can
   const { queryClient } = Route.useRouteContext();
   const roleId = useId();
   const [role, setRole] = useState<'member' | 'admin'>('member');
-  const { errors, setErrors, clear, fromServer } = useFieldErrors();
-  const [formError, setFormError] = useState<string | null>(null);
+  const form = useSchemaForm();
   const invite = useMutation(
     trpc.org.invite.mutationOptions({
       onSuccess: async () => {
@@ -385,46 +372,22 @@ function InviteMemberForm({ onDone, canInviteAdmins }: { onDone: () => void; can
         onDone();
         await queryClient.invalidateQueries({ queryKey: trpc.org.invitations.queryKey() });
       },
-      onError: (error) => {
-        if (!fromServer(error)) setFormError(errorMessage(error));
-      },
+      onError: form.onError,
     }),
   );
 
-  function onSubmit(event: React.FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    setFormError(null);
-    const parsed = validateWith(inviteMemberInput, { ...readForm(event.currentTarget), role });
-    if (!parsed.ok) {
-      setErrors(parsed.errors);
-      return;
-    }
-    clear();
-    invite.mutate(parsed.data);
-  }
-
   return (
-    <form noValidate onSubmit={onSubmit} className="grid gap-5">
-      <DialogHeader>
-        <DialogTitle>Invite member</DialogTitle>
-        <DialogDescription>We email them a link to join. Invitations expire after a few days.</DialogDescription>
-      </DialogHeader>
-      {formError ? <FormAlert>{formError}</FormAlert> : null}
-      <TextField
-        label="Email"
-        name="email"
-        type="email"
-        autoComplete="off"
-        autoFocus
-        required
-        placeholder="teammate@company.com"
-        error={errors.email}
-        onInput={() => clear('email')}
-      />
+    <DialogForm
+      onSubmit={form.handleSubmit(inviteMemberInput, invite.mutate, (element) => ({ ...readForm(element), role }))}
+      error={form.formError}
+      pending={invite.isPending}
+      submitLabel="Send invitation"
+    >
+      <TextField label="Email" {...form.field('email')} type="email" autoComplete="off" autoFocus required placeholder="teammate@company.com" />
       <div className="grid gap-2">
         <Label htmlFor={roleId}>Role</Label>
         <Select value={role} onValueChange={(value) => setRole(value as 'member' | 'admin')}>
-          <SelectTrigger id={roleId} aria-invalid={errors.role ? true : undefined}>
+          <SelectTrigger id={roleId} aria-invalid={form.errors.role ? true : undefined}>
             <SelectValue />
           </SelectTrigger>
           <SelectContent>
@@ -435,32 +398,16 @@ function InviteMemberForm({ onDone, canInviteAdmins }: { onDone: () => void; can
         <p className="text-xs text-muted-foreground">
           {role === 'admin' ? 'Admins can also invite and remove members, and manage settings.' : 'Members can work with agents, deployments and API keys.'}
         </p>
-        {errors.role ? <p className="text-xs font-medium text-destructive">{errors.role}</p> : null}
+        {form.errors.role ? <p className="text-xs font-medium text-destructive">{form.errors.role}</p> : null}
       </div>
-      <DialogFooter>
-        <DialogClose asChild>
-          <Button type="button" variant="outline" disabled={invite.isPending}>
-            Cancel
-          </Button>
-        </DialogClose>
-        <Button type="submit" pending={invite.isPending}>
-          Send invitation
-        </Button>
-      </DialogFooter>
-    </form>
+    </DialogForm>
   );
 }
 
 function OrganizationSkeleton() {
   return (
     <div role="status" aria-label="Loading organization">
-      <div className="mb-8 flex items-end justify-between">
-        <div className="grid gap-2">
-          <Skeleton className="h-8 w-44" />
-          <Skeleton className="h-4 w-72" />
-        </div>
-        <Skeleton className="h-9 w-36" />
-      </div>
+      <PageHeaderSkeleton titleWidth="w-44" descriptionWidth="w-72" actionWidth="w-36" />
       <div className="grid gap-6">
         <Skeleton className="h-44 rounded-xl" />
         <Skeleton className="h-64 rounded-xl" />

@@ -1,10 +1,10 @@
 import { useMutation, useSuspenseQuery } from '@tanstack/react-query';
 import { createFileRoute, type ErrorComponentProps, Link, useNavigate, useRouter } from '@tanstack/react-router';
 import { Building2, CircleX } from 'lucide-react';
-import { useState } from 'react';
 import { toast } from 'sonner';
-import { z } from 'zod';
-import { AuthCard, FormAlert } from '../../components/auth-card.tsx';
+import { z } from 'zod/mini';
+import { AuthCard } from '../../components/auth-card.tsx';
+import { FormAlert } from '../../components/form-alert.tsx';
 import { TextField } from '../../components/text-field.tsx';
 import { Badge } from '../../components/ui/badge.tsx';
 import { Button } from '../../components/ui/button.tsx';
@@ -13,13 +13,14 @@ import { Label } from '../../components/ui/label.tsx';
 import { Skeleton } from '../../components/ui/skeleton.tsx';
 import { appCodeOf, errorMessage, httpStatusOf } from '../../lib/errors.ts';
 import { formatDate, ROLE_LABELS } from '../../lib/format.ts';
-import { readForm, useFieldErrors, validateWith } from '../../lib/forms.ts';
+import { readForm, useSchemaForm } from '../../lib/forms.ts';
 import { acceptInvitationInput } from '../../lib/schemas.ts';
+import { optionalParam } from '../../lib/search-params.ts';
 import { resetSessionCaches } from '../../lib/session.ts';
 import { useTRPC } from '../../lib/trpc.ts';
 
 export const Route = createFileRoute('/_public/accept-invitation')({
-  validateSearch: z.object({ token: z.string().optional().catch(undefined) }),
+  validateSearch: z.object({ token: optionalParam(z.string()) }),
   loaderDeps: ({ search }) => ({ token: search.token }),
   loader: async ({ context, deps }) => {
     const me = context.queryClient.ensureQueryData(context.trpc.auth.me.queryOptions());
@@ -44,8 +45,7 @@ function Invitation({ token }: { token: string }) {
   const { queryClient } = Route.useRouteContext();
   const { data: info } = useSuspenseQuery(trpc.org.invitationInfo.queryOptions({ token }));
   const { data: me } = useSuspenseQuery(trpc.auth.me.queryOptions());
-  const { errors, setErrors, clear, fromServer } = useFieldErrors();
-  const [formError, setFormError] = useState<string | null>(null);
+  const form = useSchemaForm();
 
   const signedInAsInvitee = me !== null && me.user.email.toLowerCase() === info.email.toLowerCase();
   const here = `/accept-invitation?token=${encodeURIComponent(token)}`;
@@ -57,10 +57,7 @@ function Invitation({ token }: { token: string }) {
         toast.success(`Welcome to ${info.organizationName}`);
         await navigate({ to: '/', replace: true });
       },
-      onError: (error) => {
-        if (fromServer(error)) return;
-        setFormError(errorMessage(error));
-      },
+      onError: form.onError,
     }),
   );
 
@@ -135,7 +132,7 @@ function Invitation({ token }: { token: string }) {
       <AuthCard title={title} description={description}>
         <div className="grid gap-5">
           {summary}
-          {formError ? <FormAlert>{formError}</FormAlert> : null}
+          {form.formError ? <FormAlert>{form.formError}</FormAlert> : null}
           <Button pending={accept.isPending} onClick={() => accept.mutate({ token })}>
             Accept invitation
           </Button>
@@ -144,17 +141,7 @@ function Invitation({ token }: { token: string }) {
     );
   }
 
-  function onSubmit(event: React.FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    setFormError(null);
-    const parsed = validateWith(acceptInvitationInput.required({ password: true }), { ...readForm(event.currentTarget), token });
-    if (!parsed.ok) {
-      setErrors(parsed.errors);
-      return;
-    }
-    clear();
-    accept.mutate(parsed.data);
-  }
+  const onSubmit = form.handleSubmit(acceptInvitationInput.required({ password: true }), accept.mutate, (element) => ({ ...readForm(element), token }));
 
   return (
     <AuthCard title={title} description={description}>
@@ -166,22 +153,20 @@ function Invitation({ token }: { token: string }) {
             {info.email} instead.
           </FormAlert>
         ) : null}
-        {formError ? <FormAlert>{formError}</FormAlert> : null}
+        {form.formError ? <FormAlert>{form.formError}</FormAlert> : null}
         <div className="grid gap-2">
           <Label htmlFor="invitation-email">Email</Label>
           <Input id="invitation-email" value={info.email} readOnly autoComplete="username" />
         </div>
         <TextField
           label="Password"
-          name="password"
+          {...form.field('password')}
           type="password"
           autoComplete="new-password"
           autoFocus
           required
           minLength={8}
           hint="Choose a password with at least 8 characters to create your account."
-          error={errors.password}
-          onInput={() => clear('password')}
         />
         <Button type="submit" className="w-full" pending={accept.isPending}>
           Create account and join

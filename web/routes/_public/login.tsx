@@ -3,21 +3,23 @@ import { createFileRoute, Link, redirect, useRouter } from '@tanstack/react-rout
 import { MailWarning } from 'lucide-react';
 import { useState } from 'react';
 import { toast } from 'sonner';
-import { z } from 'zod';
-import { AuthCard, FormAlert, OutboxHint } from '../../components/auth-card.tsx';
+import { z } from 'zod/mini';
+import { AuthCard, AuthForm, OutboxHint } from '../../components/auth-card.tsx';
+import { FormAlert } from '../../components/form-alert.tsx';
 import { TextField } from '../../components/text-field.tsx';
 import { Button } from '../../components/ui/button.tsx';
 import { Checkbox } from '../../components/ui/checkbox.tsx';
 import { Label } from '../../components/ui/label.tsx';
 import { appCodeOf, errorMessage } from '../../lib/errors.ts';
-import { readForm, safeRedirect, useFieldErrors, validateWith } from '../../lib/forms.ts';
+import { readForm, safeRedirect, useSchemaForm } from '../../lib/forms.ts';
 import { loginInput } from '../../lib/schemas.ts';
+import { optionalParam } from '../../lib/search-params.ts';
 import { ensureMe, resetSessionCaches } from '../../lib/session.ts';
 import { useTRPC } from '../../lib/trpc.ts';
 
 const searchSchema = z.object({
-  redirect: z.string().optional().catch(undefined),
-  email: z.string().optional().catch(undefined),
+  redirect: optionalParam(z.string()),
+  email: optionalParam(z.string()),
 });
 
 export const Route = createFileRoute('/_public/login')({
@@ -35,8 +37,7 @@ function LoginPage() {
   const router = useRouter();
   const { queryClient } = Route.useRouteContext();
   const trpc = useTRPC();
-  const { errors, setErrors, clear, fromServer } = useFieldErrors();
-  const [formError, setFormError] = useState<string | null>(null);
+  const form = useSchemaForm();
   const [unverifiedEmail, setUnverifiedEmail] = useState<string | null>(null);
 
   const login = useMutation(
@@ -46,13 +47,8 @@ function LoginPage() {
         await router.navigate({ href: safeRedirect(search.redirect), replace: true });
       },
       onError: (error, input) => {
-        const code = appCodeOf(error);
-        if (code === 'EMAIL_NOT_VERIFIED') {
-          setUnverifiedEmail(input.email);
-          return;
-        }
-        if (fromServer(error)) return;
-        setFormError(errorMessage(error));
+        if (appCodeOf(error) === 'EMAIL_NOT_VERIFIED') setUnverifiedEmail(input.email);
+        else form.onError(error);
       },
     }),
   );
@@ -66,16 +62,9 @@ function LoginPage() {
 
   function onSubmit(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    setFormError(null);
     setUnverifiedEmail(null);
     const values = readForm(event.currentTarget);
-    const parsed = validateWith(loginInput, { ...values, rememberMe: values.rememberMe === 'on' });
-    if (!parsed.ok) {
-      setErrors(parsed.errors);
-      return;
-    }
-    clear();
-    login.mutate(parsed.data);
+    form.submit(loginInput, { ...values, rememberMe: values.rememberMe === 'on' }, login.mutate);
   }
 
   return (
@@ -91,7 +80,7 @@ function LoginPage() {
         </>
       }
     >
-      <form noValidate onSubmit={onSubmit} className="grid gap-5">
+      <AuthForm onSubmit={onSubmit} error={form.formError} pending={login.isPending} submitLabel="Log in">
         {unverifiedEmail ? (
           <FormAlert tone="info">
             <div className="flex gap-3">
@@ -114,26 +103,13 @@ function LoginPage() {
             </div>
           </FormAlert>
         ) : null}
-        {formError ? <FormAlert>{formError}</FormAlert> : null}
-        <TextField
-          label="Email"
-          name="email"
-          type="email"
-          autoComplete="email"
-          autoFocus
-          required
-          defaultValue={search.email}
-          error={errors.email}
-          onInput={() => clear('email')}
-        />
+        <TextField label="Email" {...form.field('email')} type="email" autoComplete="email" autoFocus required defaultValue={search.email} />
         <TextField
           label="Password"
-          name="password"
+          {...form.field('password')}
           type="password"
           autoComplete="current-password"
           required
-          error={errors.password}
-          onInput={() => clear('password')}
           labelAside={
             <Link to="/forgot-password" className="text-xs font-medium text-muted-foreground hover:text-foreground hover:underline">
               Forgot your password?
@@ -146,10 +122,7 @@ function LoginPage() {
             Remember me
           </Label>
         </div>
-        <Button type="submit" className="w-full" pending={login.isPending}>
-          Log in
-        </Button>
-      </form>
+      </AuthForm>
     </AuthCard>
   );
 }

@@ -2,18 +2,18 @@ import { useMutation } from '@tanstack/react-query';
 import { createFileRoute, Link, useNavigate } from '@tanstack/react-router';
 import { useState } from 'react';
 import { toast } from 'sonner';
-import { z } from 'zod';
-import { AuthCard, FormAlert } from '../../components/auth-card.tsx';
+import { z } from 'zod/mini';
+import { AuthCard, AuthForm } from '../../components/auth-card.tsx';
 import { TextField } from '../../components/text-field.tsx';
-import { Button } from '../../components/ui/button.tsx';
-import { appCodeOf, errorMessage } from '../../lib/errors.ts';
-import { readForm, useFieldErrors, validateWith } from '../../lib/forms.ts';
+import { appCodeOf } from '../../lib/errors.ts';
+import { readForm, useSchemaForm } from '../../lib/forms.ts';
 import { resetPasswordInput } from '../../lib/schemas.ts';
+import { optionalParam } from '../../lib/search-params.ts';
 import { resetSessionCaches } from '../../lib/session.ts';
 import { useTRPC } from '../../lib/trpc.ts';
 
 export const Route = createFileRoute('/_public/reset-password')({
-  validateSearch: z.object({ token: z.string().optional().catch(undefined) }),
+  validateSearch: z.object({ token: optionalParam(z.string()) }),
   head: () => ({ meta: [{ title: 'Choose a new password · Pixell Agent Cloud' }] }),
   component: ResetPasswordPage,
 });
@@ -23,8 +23,8 @@ function ResetPasswordPage() {
   const { queryClient } = Route.useRouteContext();
   const navigate = useNavigate();
   const trpc = useTRPC();
-  const { errors, setErrors, clear, fromServer } = useFieldErrors();
-  const [formError, setFormError] = useState<{ message: string; invalidToken: boolean } | null>(null);
+  const form = useSchemaForm();
+  const [invalidToken, setInvalidToken] = useState(false);
 
   const reset = useMutation(
     trpc.auth.resetPassword.mutationOptions({
@@ -35,8 +35,8 @@ function ResetPasswordPage() {
         await navigate({ to: '/login', replace: true });
       },
       onError: (error) => {
-        if (fromServer(error)) return;
-        setFormError({ message: errorMessage(error), invalidToken: appCodeOf(error) === 'INVALID_TOKEN' });
+        setInvalidToken(appCodeOf(error) === 'INVALID_TOKEN');
+        form.onError(error);
       },
     }),
   );
@@ -55,42 +55,23 @@ function ResetPasswordPage() {
     );
   }
 
-  function onSubmit(event: React.FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    setFormError(null);
-    const parsed = validateWith(resetPasswordInput, { ...readForm(event.currentTarget), token });
-    if (!parsed.ok) {
-      setErrors(parsed.errors);
-      return;
-    }
-    clear();
-    reset.mutate(parsed.data);
-  }
-
   return (
     <AuthCard title="Choose a new password" description="Pick a password with at least 8 characters." footer={requestNew}>
-      <form noValidate onSubmit={onSubmit} className="grid gap-5">
-        {formError ? (
-          <FormAlert>
-            {formError.message}
-            {formError.invalidToken ? ' The link may have expired or been used already.' : null}
-          </FormAlert>
-        ) : null}
-        <TextField
-          label="New password"
-          name="password"
-          type="password"
-          autoComplete="new-password"
-          autoFocus
-          required
-          minLength={8}
-          error={errors.password}
-          onInput={() => clear('password')}
-        />
-        <Button type="submit" className="w-full" pending={reset.isPending}>
-          Update password
-        </Button>
-      </form>
+      <AuthForm
+        onSubmit={form.handleSubmit(resetPasswordInput, reset.mutate, (element) => ({ ...readForm(element), token }))}
+        error={
+          form.formError ? (
+            <>
+              {form.formError}
+              {invalidToken ? ' The link may have expired or been used already.' : null}
+            </>
+          ) : null
+        }
+        pending={reset.isPending}
+        submitLabel="Update password"
+      >
+        <TextField label="New password" {...form.field('password')} type="password" autoComplete="new-password" autoFocus required minLength={8} />
+      </AuthForm>
     </AuthCard>
   );
 }

@@ -1,13 +1,12 @@
 import { useMutation } from '@tanstack/react-query';
 import { createFileRoute, Link, redirect } from '@tanstack/react-router';
-import { MailCheck } from 'lucide-react';
 import { useState } from 'react';
 import { toast } from 'sonner';
-import { AuthCard, FormAlert, OutboxHint } from '../../components/auth-card.tsx';
+import { AuthCard, AuthForm, MailSentNotice, OutboxHint } from '../../components/auth-card.tsx';
 import { TextField } from '../../components/text-field.tsx';
 import { Button } from '../../components/ui/button.tsx';
 import { appCodeOf, errorMessage } from '../../lib/errors.ts';
-import { readForm, useFieldErrors, validateWith } from '../../lib/forms.ts';
+import { useSchemaForm } from '../../lib/forms.ts';
 import { signupInput } from '../../lib/schemas.ts';
 import { ensureMe } from '../../lib/session.ts';
 import { useTRPC } from '../../lib/trpc.ts';
@@ -22,8 +21,7 @@ export const Route = createFileRoute('/_public/signup')({
 
 function SignupPage() {
   const trpc = useTRPC();
-  const { errors, setErrors, clear, fromServer } = useFieldErrors();
-  const [formError, setFormError] = useState<string | null>(null);
+  const form = useSchemaForm();
   const [sentTo, setSentTo] = useState<string | null>(null);
   const [readyAs, setReadyAs] = useState<string | null>(null);
 
@@ -31,12 +29,8 @@ function SignupPage() {
     trpc.auth.signup.mutationOptions({
       onSuccess: (result, input) => (result.emailVerificationRequired ? setSentTo(input.email) : setReadyAs(input.email)),
       onError: (error) => {
-        if (appCodeOf(error) === 'CONFLICT') {
-          setErrors({ email: error.message || 'An account with this email already exists' });
-          return;
-        }
-        if (fromServer(error)) return;
-        setFormError(errorMessage(error));
+        if (appCodeOf(error) === 'CONFLICT') form.setErrors({ email: error.message || 'An account with this email already exists' });
+        else form.onError(error);
       },
     }),
   );
@@ -64,13 +58,10 @@ function SignupPage() {
     return (
       <AuthCard title="Check your email" description="One last step before you can log in.">
         <div className="grid gap-5">
-          <div className="flex items-start gap-3 rounded-lg bg-muted/60 p-4">
-            <MailCheck className="mt-0.5 size-5 shrink-0 text-primary" aria-hidden="true" />
-            <p className="text-sm">
-              We sent a verification link to <span className="font-medium">{sentTo}</span>. Open it to activate your account,
-              then log in.
-            </p>
-          </div>
+          <MailSentNotice>
+            We sent a verification link to <span className="font-medium">{sentTo}</span>. Open it to activate your account, then
+            log in.
+          </MailSentNotice>
           <OutboxHint />
           <div className="flex flex-col gap-2 sm:flex-row">
             <Button asChild className="flex-1">
@@ -87,18 +78,6 @@ function SignupPage() {
     );
   }
 
-  function onSubmit(event: React.FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    setFormError(null);
-    const parsed = validateWith(signupInput, readForm(event.currentTarget));
-    if (!parsed.ok) {
-      setErrors(parsed.errors);
-      return;
-    }
-    clear();
-    signup.mutate(parsed.data);
-  }
-
   return (
     <AuthCard
       title="Create your account"
@@ -112,44 +91,27 @@ function SignupPage() {
         </>
       }
     >
-      <form noValidate onSubmit={onSubmit} className="grid gap-5">
-        {formError ? <FormAlert>{formError}</FormAlert> : null}
-        <TextField
-          label="Email"
-          name="email"
-          type="email"
-          autoComplete="email"
-          autoFocus
-          required
-          error={errors.email}
-          onInput={() => clear('email')}
-        />
+      <AuthForm onSubmit={form.handleSubmit(signupInput, signup.mutate)} error={form.formError} pending={signup.isPending} submitLabel="Create account">
+        <TextField label="Email" {...form.field('email')} type="email" autoComplete="email" autoFocus required />
         <TextField
           label="Password"
-          name="password"
+          {...form.field('password')}
           type="password"
           autoComplete="new-password"
           required
           minLength={8}
           hint="At least 8 characters."
-          error={errors.password}
-          onInput={() => clear('password')}
         />
         <TextField
           label="Organization name"
-          name="organizationName"
+          {...form.field('organizationName')}
           autoComplete="organization"
           required
           maxLength={100}
           placeholder="Acme Inc."
           hint="Your team's workspace. You can rename it later."
-          error={errors.organizationName}
-          onInput={() => clear('organizationName')}
         />
-        <Button type="submit" className="w-full" pending={signup.isPending}>
-          Create account
-        </Button>
-      </form>
+      </AuthForm>
     </AuthCard>
   );
 }

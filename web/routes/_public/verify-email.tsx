@@ -2,15 +2,16 @@ import { useMutation } from '@tanstack/react-query';
 import { createFileRoute, Link } from '@tanstack/react-router';
 import { CircleCheck, CircleX, Loader2 } from 'lucide-react';
 import { useEffect, useRef } from 'react';
-import { z } from 'zod';
+import { z } from 'zod/mini';
 import { AuthCard } from '../../components/auth-card.tsx';
 import { ResendVerificationForm } from '../../components/resend-verification-form.tsx';
 import { Button } from '../../components/ui/button.tsx';
 import { errorMessage } from '../../lib/errors.ts';
+import { optionalParam } from '../../lib/search-params.ts';
 import { useTRPC } from '../../lib/trpc.ts';
 
 export const Route = createFileRoute('/_public/verify-email')({
-  validateSearch: z.object({ token: z.string().optional().catch(undefined) }),
+  validateSearch: z.object({ token: optionalParam(z.string()) }),
   head: () => ({ meta: [{ title: 'Verify your email · Pixell Agent Cloud' }] }),
   component: VerifyEmailPage,
 });

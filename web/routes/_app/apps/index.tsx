@@ -5,7 +5,8 @@ import { useState } from 'react';
 import { AppFormDialog, DeleteAppDialog, type EditableApp } from '../../../components/app-dialogs.tsx';
 import { DeploymentStatusBadge } from '../../../components/deployment-status.tsx';
 import { EmptyState } from '../../../components/empty-state.tsx';
-import { PageHeader } from '../../../components/page-header.tsx';
+import { ListSkeleton } from '../../../components/list-skeleton.tsx';
+import { PageHeader, PageHeaderSkeleton } from '../../../components/page-header.tsx';
 import { Badge } from '../../../components/ui/badge.tsx';
 import { Button } from '../../../components/ui/button.tsx';
 import { Card } from '../../../components/ui/card.tsx';
@@ -208,23 +209,8 @@ function AppsPage() {
 function AppsSkeleton() {
   return (
     <div role="status" aria-label="Loading agent apps">
-      <div className="mb-8 flex items-end justify-between">
-        <div className="grid gap-2">
-          <Skeleton className="h-8 w-40" />
-          <Skeleton className="h-4 w-96 max-w-full" />
-        </div>
-        <Skeleton className="h-9 w-40" />
-      </div>
-      <Card className="grid gap-4 p-4">
-        {Array.from({ length: 4 }, (_, i) => (
-          <div key={i} className="flex items-center gap-6">
-            <Skeleton className="h-4 w-40" />
-            <Skeleton className="h-5 w-16 rounded-full" />
-            <Skeleton className="h-5 w-32 rounded-full" />
-            <Skeleton className="ml-auto h-4 w-24" />
-          </div>
-        ))}
-      </Card>
+      <PageHeaderSkeleton actionWidth="w-40" />
+      <ListSkeleton rows={4} cells={['h-4 w-40', 'h-5 w-16 rounded-full', 'h-5 w-32 rounded-full', 'ml-auto h-4 w-24']} />
     </div>
   );
 }

@@ -1,28 +1,26 @@
 import { useSuspenseQuery } from '@tanstack/react-query';
 import { createFileRoute, useNavigate } from '@tanstack/react-router';
 import { useRef } from 'react';
-import { z } from 'zod';
+import { z } from 'zod/mini';
 import { BalanceCard } from '../../../components/billing/balance-card.tsx';
 import { CheckoutReturnBanner } from '../../../components/billing/checkout-return-banner.tsx';
 import { CreditsExplainer } from '../../../components/billing/credits-explainer.tsx';
 import { CreditPackages } from '../../../components/billing/credit-packages.tsx';
 import { LowBalanceBanner } from '../../../components/billing/low-balance-banner.tsx';
-import { TRANSACTION_TYPES, TransactionsTable } from '../../../components/billing/transactions-table.tsx';
+import { TRANSACTION_TYPES } from '../../../components/billing/billing-data.ts';
+import { TransactionsTable } from '../../../components/billing/transactions-table.tsx';
 import { PageHeader } from '../../../components/page-header.tsx';
 import { Button } from '../../../components/ui/button.tsx';
 import { Skeleton } from '../../../components/ui/skeleton.tsx';
 import { canManageOrganization } from '../../../lib/permissions.ts';
+import { optionalParam } from '../../../lib/search-params.ts';
 import { useTRPC } from '../../../lib/trpc.ts';
 
 const searchSchema = z.object({
   /** Set by the checkout's return URLs. */
-  checkout: z.enum(['success', 'cancelled']).optional().catch(undefined),
-  session_id: z
-    .string()
-    .regex(/^cs_[A-Za-z0-9_]{1,250}$/)
-    .optional()
-    .catch(undefined),
-  type: z.enum(TRANSACTION_TYPES).optional().catch(undefined),
+  checkout: optionalParam(z.enum(['success', 'cancelled'])),
+  session_id: optionalParam(z.string().check(z.regex(/^cs_[A-Za-z0-9_]{1,250}$/))),
+  type: optionalParam(z.enum(TRANSACTION_TYPES)),
 });
 
 export const Route = createFileRoute('/_app/billing/')({

@@ -1,30 +1,29 @@
 import { useQuery, useSuspenseQuery } from '@tanstack/react-query';
 import { createFileRoute, Link, useNavigate } from '@tanstack/react-router';
 import { Activity, Rocket } from 'lucide-react';
-import { useId } from 'react';
-import { z } from 'zod';
+import { z } from 'zod/mini';
 import { DeploymentsTable } from '../../../components/deployments-table.tsx';
 import { EmptyState } from '../../../components/empty-state.tsx';
 import { ErrorState } from '../../../components/error-state.tsx';
+import { FilterSelect } from '../../../components/filter-select.tsx';
+import { ListFooter } from '../../../components/list-footer.tsx';
+import { ListSkeleton } from '../../../components/list-skeleton.tsx';
 import { PageHeader } from '../../../components/page-header.tsx';
 import { Badge } from '../../../components/ui/badge.tsx';
 import { Button } from '../../../components/ui/button.tsx';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '../../../components/ui/card.tsx';
-import { Label } from '../../../components/ui/label.tsx';
-import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from '../../../components/ui/select.tsx';
 import { Skeleton } from '../../../components/ui/skeleton.tsx';
 import { DEPLOYMENT_STATUSES, formatDuration, STATUS_LABELS } from '../../../lib/deployments.ts';
 import { formatNumber } from '../../../lib/format.ts';
+import { optionalParam } from '../../../lib/search-params.ts';
 import { useTRPC } from '../../../lib/trpc.ts';
 import { useDeploymentPages } from '../../../lib/use-deployment-pages.ts';
 import { useNow } from '../../../lib/use-now.ts';
 
 const searchSchema = z.object({
-  app: z.string().max(100).optional().catch(undefined),
-  status: z.enum(DEPLOYMENT_STATUSES).optional().catch(undefined),
+  app: optionalParam(z.string().check(z.maxLength(100))),
+  status: optionalParam(z.enum(DEPLOYMENT_STATUSES)),
 });
-
-const ALL = 'all';
 
 export const Route = createFileRoute('/_app/deployments/')({
   validateSearch: searchSchema,
@@ -38,8 +37,6 @@ function DeploymentsPage() {
   const trpc = useTRPC();
   const navigate = useNavigate({ from: Route.fullPath });
   const search = Route.useSearch();
-  const appFilterId = useId();
-  const statusFilterId = useId();
   const { data: apps } = useSuspenseQuery(trpc.apps.list.queryOptions());
   const appNames = new Map(apps.map((a) => [a.id, a.name]));
   const pages = useDeploymentPages({ appId: search.app, status: search.status });
@@ -53,43 +50,22 @@ function DeploymentsPage() {
       <QueueStatsCard />
 
       <div className="mb-4 flex flex-col gap-3 sm:flex-row sm:items-end">
-        <div className="grid gap-1.5 sm:w-64">
-          <Label htmlFor={appFilterId}>App</Label>
-          <Select value={search.app ?? ALL} onValueChange={(value) => void navigate({ search: (prev) => ({ ...prev, app: value === ALL ? undefined : value }) })}>
-            <SelectTrigger id={appFilterId}>
-              <SelectValue />
-            </SelectTrigger>
-            <SelectContent>
-              <SelectItem value={ALL}>All apps</SelectItem>
-              {apps.map((a) => (
-                <SelectItem key={a.id} value={a.id}>
-                  {a.name}
-                </SelectItem>
-              ))}
-            </SelectContent>
-          </Select>
-        </div>
-        <div className="grid gap-1.5 sm:w-48">
-          <Label htmlFor={statusFilterId}>Status</Label>
-          <Select
-            value={search.status ?? ALL}
-            onValueChange={(value) =>
-              void navigate({ search: (prev) => ({ ...prev, status: value === ALL ? undefined : (value as (typeof DEPLOYMENT_STATUSES)[number]) }) })
-            }
-          >
-            <SelectTrigger id={statusFilterId}>
-              <SelectValue />
-            </SelectTrigger>
-            <SelectContent>
-              <SelectItem value={ALL}>All statuses</SelectItem>
-              {DEPLOYMENT_STATUSES.map((s) => (
-                <SelectItem key={s} value={s}>
-                  {s === 'failed' ? 'Failed or cancelled' : STATUS_LABELS[s]}
-                </SelectItem>
-              ))}
-            </SelectContent>
-          </Select>
-        </div>
+        <FilterSelect
+          label="App"
+          allLabel="All apps"
+          className="sm:w-64"
+          value={search.app}
+          options={apps.map((a) => ({ value: a.id, label: a.name }))}
+          onChange={(app) => void navigate({ search: (prev) => ({ ...prev, app }) })}
+        />
+        <FilterSelect
+          label="Status"
+          allLabel="All statuses"
+          className="sm:w-48"
+          value={search.status}
+          options={DEPLOYMENT_STATUSES.map((s) => ({ value: s, label: s === 'failed' ? 'Failed or cancelled' : STATUS_LABELS[s] }))}
+          onChange={(status) => void navigate({ search: (prev) => ({ ...prev, status }) })}
+        />
         {filtered ? (
           <Button variant="ghost" onClick={() => void navigate({ search: {} })}>
             Clear filters
@@ -98,16 +74,7 @@ function DeploymentsPage() {
       </div>
 
       {pages.isPending ? (
-        <Card className="grid gap-4 p-4" role="status" aria-label="Loading deployments">
-          {Array.from({ length: 5 }, (_, i) => (
-            <div key={i} className="flex items-center gap-6">
-              <Skeleton className="h-4 w-32" />
-              <Skeleton className="h-4 w-16" />
-              <Skeleton className="h-5 w-20 rounded-full" />
-              <Skeleton className="ml-auto h-4 w-24" />
-            </div>
-          ))}
-        </Card>
+        <ListSkeleton label="Loading deployments" rows={5} cells={['h-4 w-32', 'h-4 w-16', 'h-5 w-20 rounded-full', 'ml-auto h-4 w-24']} />
       ) : pages.isError ? (
         <ErrorState title="Could not load deployments" error={pages.error} onRetry={() => void pages.refetch()} retrying={pages.isFetching} />
       ) : pages.rows.length === 0 ? (
@@ -133,16 +100,13 @@ function DeploymentsPage() {
           <Card className="overflow-hidden">
             <DeploymentsTable rows={pages.rows} appNames={appNames} now={now} />
           </Card>
-          <div className="mt-4 flex items-center justify-between gap-4">
-            <p className="text-xs text-muted-foreground">
-              {pages.rows.length} {pages.rows.length === 1 ? 'deployment' : 'deployments'} shown
-            </p>
-            {pages.hasNextPage ? (
-              <Button variant="outline" onClick={() => void pages.fetchNextPage()} pending={pages.isFetchingNextPage}>
-                Load more
-              </Button>
-            ) : null}
-          </div>
+          <ListFooter
+            shown={pages.rows.length}
+            noun={['deployment', 'deployments']}
+            hasMore={pages.hasNextPage}
+            loadingMore={pages.isFetchingNextPage}
+            onLoadMore={() => void pages.fetchNextPage()}
+          />
         </>
       )}
     </>

@@ -6,8 +6,8 @@ import { createFileRoute, Link, useBlocker, useNavigate } from '@tanstack/react-
 import { Check, ChevronLeft, Eye, EyeOff, FileArchive, FileSignature, Loader2, Plus, Rocket, Upload, X } from 'lucide-react';
 import { useEffect, useId, useRef, useState } from 'react';
 import { toast } from 'sonner';
-import { FormAlert } from '../../../../components/auth-card.tsx';
 import { ConfirmDialog } from '../../../../components/confirm-dialog.tsx';
+import { FormAlert } from '../../../../components/form-alert.tsx';
 import { TextField } from '../../../../components/text-field.tsx';
 import { Button } from '../../../../components/ui/button.tsx';
 import { Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle } from '../../../../components/ui/card.tsx';

@@ -2,7 +2,7 @@ import { useSuspenseQuery } from '@tanstack/react-query';
 import { createFileRoute, Link, useNavigate } from '@tanstack/react-router';
 import { ChevronLeft, Globe, KeyRound, LayoutDashboard, Lock, MoreHorizontal, Package, Pencil, Rocket, Trash2, Webhook } from 'lucide-react';
 import { useState } from 'react';
-import { z } from 'zod';
+import { z } from 'zod/mini';
 import { AppFormDialog, DeleteAppDialog, type EditableApp } from '../../../../components/app-dialogs.tsx';
 import { DeploymentsTab } from '../../../../components/app-page/deployments-tab.tsx';
 import { OverviewTab } from '../../../../components/app-page/overview-tab.tsx';
@@ -15,6 +15,7 @@ import { DropdownMenu, DropdownMenuContent, DropdownMenuItem, DropdownMenuSepara
 import { Skeleton } from '../../../../components/ui/skeleton.tsx';
 import { Tabs, TabsContent, TabsList, TabsTrigger } from '../../../../components/ui/tabs.tsx';
 import { canManageOrganization } from '../../../../lib/permissions.ts';
+import { optionalParam } from '../../../../lib/search-params.ts';
 import { useTRPC } from '../../../../lib/trpc.ts';
 import { useActiveOrganization } from '../../../../lib/use-me.ts';
 
@@ -22,7 +23,7 @@ const APP_TABS = ['overview', 'packages', 'deployments', 'secrets', 'webhooks'] 
 type AppTab = (typeof APP_TABS)[number];
 
 const searchSchema = z.object({
-  tab: z.enum(APP_TABS).optional().catch(undefined),
+  tab: optionalParam(z.enum(APP_TABS)),
 });
 
 export const Route = createFileRoute('/_app/apps/$appId/')({
