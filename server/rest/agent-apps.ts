@@ -44,15 +44,10 @@ export function agentAppRoutes(services: Services): Router {
     const app = await getApp(domainCtx(services, req), req.params.id);
     res.json({
       app: {
-        id: app.id,
-        name: app.name,
-        description: app.description,
-        is_public: app.isPublic,
+        ...appSettingsJson(app),
         active_version: app.activeVersion,
         active_package_id: app.activePackageId,
-        trusted_public_keys: app.trustedPublicKeys,
         created_at: iso(app.createdAt),
-        updated_at: iso(app.updatedAt),
         packages: await Promise.all(app.packages.map((p) => packageJson(services, p))),
       },
     });
@@ -61,16 +56,7 @@ export function agentAppRoutes(services: Services): Router {
   r.patch('/agent-apps/:id', async (req, res) => {
     const input = parseInput(updateAppInput, req.body);
     const app = await updateApp(domainCtx(services, req), req.params.id, input);
-    res.json({
-      app: {
-        id: app.id,
-        name: app.name,
-        description: app.description,
-        is_public: app.isPublic,
-        trusted_public_keys: app.trustedPublicKeys,
-        updated_at: iso(app.updatedAt),
-      },
-    });
+    res.json({ app: appSettingsJson(app) });
   });
 
   r.delete('/agent-apps/:id', async (req, res) => {
@@ -79,4 +65,18 @@ export function agentAppRoutes(services: Services): Router {
   });
 
   return r;
+}
+
+type AppSettings = { id: string; name: string; description: string | null; isPublic: boolean; trustedPublicKeys: string[] | null; updatedAt: Date };
+
+/** What PATCH answers, and the settings part of GET /api/agent-apps/:id. */
+function appSettingsJson(app: AppSettings) {
+  return {
+    id: app.id,
+    name: app.name,
+    description: app.description,
+    is_public: app.isPublic,
+    trusted_public_keys: app.trustedPublicKeys,
+    updated_at: iso(app.updatedAt),
+  };
 }

@@ -1,6 +1,7 @@
 // A Checkout Session of the actor's organization (the local checkout page, and the billing page
 // after Stripe's redirect). Another organization's session is 404. Any member may read it.
 import { and, eq } from 'drizzle-orm';
+import type { Tx } from '../../../db/client.ts';
 import { checkoutSessions } from '../../../db/schema/index.ts';
 import { requireOrgActor, type DomainCtx } from '../context.ts';
 import { notFound } from '../errors.ts';
@@ -25,4 +26,15 @@ export function toCheckoutView(ctx: Pick<DomainCtx, 'config' | 'adapters' | 'now
     cancelUrl: urls.cancelUrl,
     payable: s.provider === 'local' && ctx.adapters.payments.kind === 'local' && s.status === 'open' && !expired,
   };
+}
+
+/** The checkout session `id` of organization `orgId`, locked for the rest of the transaction (404 otherwise). */
+export async function lockCheckoutSession(tx: Tx, orgId: string, id: string): Promise<typeof checkoutSessions.$inferSelect> {
+  const [s] = await tx
+    .select()
+    .from(checkoutSessions)
+    .where(and(eq(checkoutSessions.id, id), eq(checkoutSessions.orgId, orgId)))
+    .for('update');
+  if (!s) throw notFound('Checkout session');
+  return s;
 }

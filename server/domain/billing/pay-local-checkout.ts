@@ -2,22 +2,17 @@
 // of the actor's organization is fulfilled through fulfillCheckoutSession — the same function the
 // Stripe webhook uses — in one transaction that holds the session row. Paying a completed session
 // again is a no-op that answers the same. Owners and admins only.
-import { and, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { checkoutSessions } from '../../../db/schema/index.ts';
 import { requireRole, type DomainCtx } from '../context.ts';
-import { conflict, notFound } from '../errors.ts';
+import { conflict } from '../errors.ts';
 import { fulfillCheckoutSession } from './fulfill-checkout-session.ts';
-import { toCheckoutView, type CheckoutSessionView } from './get-checkout-session.ts';
+import { lockCheckoutSession, toCheckoutView, type CheckoutSessionView } from './get-checkout-session.ts';
 
 export async function payLocalCheckout(ctx: DomainCtx, id: string): Promise<{ session: CheckoutSessionView; balance: number | null }> {
   const actor = requireRole(ctx, 'admin');
   return ctx.db.transaction(async (tx) => {
-    const [s] = await tx
-      .select()
-      .from(checkoutSessions)
-      .where(and(eq(checkoutSessions.id, id), eq(checkoutSessions.orgId, actor.orgId)))
-      .for('update');
-    if (!s) throw notFound('Checkout session');
+    const s = await lockCheckoutSession(tx, actor.orgId, id);
     if (s.provider !== 'local') throw conflict('This checkout is paid on Stripe, not here');
     if (ctx.adapters.payments.kind !== 'local') throw conflict('The local checkout is disabled: this server takes payments through Stripe');
     if (s.status === 'completed') return { session: toCheckoutView(ctx, s), balance: null };
