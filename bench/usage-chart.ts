@@ -5,47 +5,17 @@
 // with the number of events. Goal: chart p95 < 50 ms.
 // Needs BENCH_DATABASE_URL or TEST_DATABASE_URL (a server where a database can be created).
 // BENCH_USAGE_EVENTS scales the data down (default 10,000,000); BENCH_CHART_REQUESTS (default 200).
-import crypto from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
-import postgres from 'postgres';
 import { addDays, utcDay } from '../server/domain/usage/usage-days.ts';
-import { api, benchAdminUrl, createBenchDatabase, percentile, signUpWithKey, startServer, tempDir, type Server } from './lib.ts';
+import { api, percentile } from './lib.ts';
+import { runUsageBench } from './usage-lib.ts';
 import { seedUsageEvents } from './usage-seed.ts';
 
-const adminUrl = benchAdminUrl();
-if (!adminUrl) {
-  console.log('usage-chart benchmark skipped: set BENCH_DATABASE_URL (or TEST_DATABASE_URL) to a PostgreSQL server');
-  process.exit(0);
-}
 const EVENTS = Number(process.env.BENCH_USAGE_EVENTS ?? 10_000_000);
 const REQUESTS = Number(process.env.BENCH_CHART_REQUESTS ?? 200);
 const RAW_RUNS = Number(process.env.BENCH_CHART_RAW_RUNS ?? 30);
 const DAYS = 30;
 
-const database = await createBenchDatabase(adminUrl, 'pixell_bench_chart');
-const dataDir = tempDir('pixell-bench-chart-');
-let server: Server | undefined;
-const sql = postgres(database.url, { max: 1, onnotice: () => {} });
-try {
-  server = await startServer({
-    DATABASE_URL: database.url,
-    DATA_DIR: path.join(dataDir, 'data'),
-    REQUIRE_EMAIL_VERIFICATION: 'false',
-    DEPLOYMENT_WORKER: 'off',
-    SECRETS_ENCRYPTION_KEY: crypto.randomBytes(32).toString('base64'),
-    RATE_LIMIT_AUTHENTICATED_PER_HOUR: '100000000',
-    RATE_LIMIT_ANONYMOUS_PER_HOUR: '100000000',
-  });
-  const { key, token } = await signUpWithKey(server.url);
-  // Apps are created with the session (REST calls with a session are not recorded as API calls).
-  const apps = [];
-  for (const name of ['support-bot', 'sales-assistant', 'code-reviewer', 'data-analyst']) {
-    const { app } = await api<{ app: { id: string; name: string } }>(server.url, token, 'POST', '/api/agent-apps', { name }, 201);
-    apps.push(app);
-  }
-  const [{ id: orgId }] = await sql<{ id: string }[]>`select id::text as id from organizations`;
-
+await runUsageBench('chart', async ({ server, sql, key, orgId, apps }) => {
   const now = new Date();
   console.log(`seeding ${EVENTS.toLocaleString('en')} usage events over 365 days, ${apps.length} apps (bulk SQL)…`);
   await seedUsageEvents(sql, { orgId, apps, count: EVENTS, from: new Date(now.getTime() - 365 * 86_400_000), to: now });
@@ -64,7 +34,7 @@ try {
      group by 1`;
 
   type Chart = { data: { date: string; invocations: number; credits: number }[] };
-  const chart = () => api<Chart>(server!.url, key, 'GET', `/api/usage/chart?days=${DAYS}`);
+  const chart = () => api<Chart>(server.url, key, 'GET', `/api/usage/chart?days=${DAYS}`);
 
   // Same figures both ways (API calls recorded during the run carry no credits and no invocations).
   const raw = new Map((await rawScan()).map((r) => [r.day, r]));
@@ -97,9 +67,4 @@ try {
   console.log(`raw scan over usage_events (postgres.js, ${RAW_RUNS} runs): p50 ${f(percentile(rawMs, 50))}, p95 ${f(percentile(rawMs, 95))}`);
   console.log(`GET /api/usage/chart?days=30 (HTTP + API key, ${REQUESTS} requests): p50 ${f(percentile(chartMs, 50))}, p95 ${f(percentile(chartMs, 95))} (goal p95 < 50 ms)`);
   console.log(`ratio raw-scan p95 / chart p95: ${(percentile(rawMs, 95) / percentile(chartMs, 95)).toFixed(1)}× (chart p95 is ${((percentile(chartMs, 95) / percentile(rawMs, 95)) * 100).toFixed(1)} % of the raw scan's)`);
-} finally {
-  await server?.stop();
-  await sql.end();
-  await database.drop();
-  fs.rmSync(dataDir, { recursive: true, force: true });
-}
+});

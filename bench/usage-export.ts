@@ -1,5 +1,6 @@
 // Usage export benchmark (issue 4): a CSV export of 1 million usage events — POST /api/usage/export
-// (rows streamed from the database into storage) plus downloading the file from its signed link —
+// (on PostgreSQL the server streams its own COPY … TO STDOUT into storage, adding CRLF line ends;
+// server/domain/usage/copy-usage-events-csv.ts) plus downloading the file from its signed link —
 // against PostgreSQL's own `COPY (select … the same columns …) TO STDOUT WITH CSV HEADER` of the same
 // rows through postgres.js, in the same run. Prints MB/s of both, their ratio and the server's RSS
 // growth (sampled from /proc every 20 ms). Goal: ratio ≥ 0.50, RSS growth < 100 MiB.
@@ -8,44 +9,16 @@
 // exactly COPY's rows (byte for byte once CRLF line ends are made LF).
 // Needs BENCH_DATABASE_URL or TEST_DATABASE_URL; BENCH_EXPORT_EVENTS scales (default 1,000,000).
 import crypto from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
-import postgres from 'postgres';
 import { addDays, utcDay } from '../server/domain/usage/usage-days.ts';
-import { api, benchAdminUrl, createBenchDatabase, mib, signUpWithKey, startServer, tempDir, type Server } from './lib.ts';
+import { api, mib } from './lib.ts';
+import { runUsageBench } from './usage-lib.ts';
 import { seedUsageEvents } from './usage-seed.ts';
 
-const adminUrl = benchAdminUrl();
-if (!adminUrl) {
-  console.log('usage-export benchmark skipped: set BENCH_DATABASE_URL (or TEST_DATABASE_URL) to a PostgreSQL server');
-  process.exit(0);
-}
 const EVENTS = Number(process.env.BENCH_EXPORT_EVENTS ?? 1_000_000);
 const ROUNDS = Number(process.env.BENCH_EXPORT_ROUNDS ?? 2);
 const DAYS = 30;
 
-const database = await createBenchDatabase(adminUrl, 'pixell_bench_export');
-const dataDir = tempDir('pixell-bench-export-');
-let server: Server | undefined;
-const sql = postgres(database.url, { max: 1, onnotice: () => {} });
-try {
-  server = await startServer({
-    DATABASE_URL: database.url,
-    DATA_DIR: path.join(dataDir, 'data'),
-    REQUIRE_EMAIL_VERIFICATION: 'false',
-    DEPLOYMENT_WORKER: 'off',
-    SECRETS_ENCRYPTION_KEY: crypto.randomBytes(32).toString('base64'),
-    RATE_LIMIT_AUTHENTICATED_PER_HOUR: '100000000',
-    RATE_LIMIT_ANONYMOUS_PER_HOUR: '100000000',
-  });
-  const { key, token } = await signUpWithKey(server.url);
-  const apps = [];
-  for (const name of ['support-bot', 'sales-assistant', 'code-reviewer', 'data-analyst']) {
-    const { app } = await api<{ app: { id: string; name: string } }>(server.url, token, 'POST', '/api/agent-apps', { name }, 201);
-    apps.push(app);
-  }
-  const [{ id: orgId }] = await sql<{ id: string }[]>`select id::text as id from organizations`;
-
+await runUsageBench('export', async ({ server, sql, key, orgId, apps }) => {
   // The events fill the last DAYS whole UTC days before today (API calls made by this run land
   // today, outside the exported range, so both sides see exactly the seeded rows).
   const today = utcDay(new Date());
@@ -54,12 +27,14 @@ try {
   console.log(`seeding ${EVENTS.toLocaleString('en')} usage events over ${startDate} … ${endDate} (bulk SQL)…`);
   await seedUsageEvents(sql, { orgId, apps, count: EVENTS, from: new Date(`${startDate}T00:00:00Z`), to: new Date(`${today}T00:00:00Z`) });
 
+  // ORDER BY names the table's columns (the index order): the bare `occurred_at` would be the output
+  // column, the millisecond text, and cost a full sort.
   const copySql = `copy (
       select to_char(occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as occurred_at, type,
              app_id as agent_app_id, app_name as agent_app_name, description, quantity, credits
         from usage_events
        where org_id = '${orgId}' and occurred_at >= '${startDate}T00:00:00Z' and occurred_at < '${today}T00:00:00Z'
-       order by occurred_at, id
+       order by usage_events.occurred_at, usage_events.id
     ) to stdout with (format csv, header)`;
 
   async function copyOnce(hash?: crypto.Hash): Promise<{ ms: number; bytes: number }> {
@@ -74,20 +49,20 @@ try {
   }
 
   async function exportOnce(): Promise<{ ms: number; bytes: number; rssGrowth: number; rssGrowthPost: number; postMs: number; downloadUrl: string }> {
-    const rssBefore = server!.rssBytes();
+    const rssBefore = server.rssBytes();
     let rssPeak = rssBefore;
-    const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, server!.rssBytes())), 20);
+    const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, server.rssBytes())), 20);
     const t = performance.now();
-    const { downloadUrl } = await api<{ downloadUrl: string }>(server!.url, key, 'POST', '/api/usage/export', { format: 'csv', startDate, endDate });
+    const { downloadUrl } = await api<{ downloadUrl: string }>(server.url, key, 'POST', '/api/usage/export', { format: 'csv', startDate, endDate });
     const postMs = performance.now() - t;
-    const rssGrowthPost = Math.max(rssPeak, server!.rssBytes()) - rssBefore;
+    const rssGrowthPost = Math.max(rssPeak, server.rssBytes()) - rssBefore;
     const res = await fetch(downloadUrl);
     if (res.status !== 200 || !res.body) throw new Error(`download answered ${res.status}`);
     let bytes = 0;
     for await (const chunk of res.body) bytes += chunk.length;
     const ms = performance.now() - t;
     clearInterval(sampler);
-    rssPeak = Math.max(rssPeak, server!.rssBytes());
+    rssPeak = Math.max(rssPeak, server.rssBytes());
     return { ms, bytes, rssGrowth: rssPeak - rssBefore, rssGrowthPost, postMs, downloadUrl };
   }
 
@@ -119,9 +94,4 @@ try {
   console.log(`  of which POST (render into storage): ${exports.map((e) => `${(e.postMs / 1000).toFixed(2)} s`).join(', ')}; download: ${exports.map((e) => `${((e.ms - e.postMs) / 1000).toFixed(2)} s`).join(', ')}`);
   console.log(`server RSS growth during export + download: ${mib(rssGrowth)} MiB, largest of ${ROUNDS} rounds (goal < 100 MiB)`);
   console.log(`  per round (POST alone / whole): ${exports.map((e) => `${mib(e.rssGrowthPost)} / ${mib(e.rssGrowth)} MiB`).join(', ')}`);
-} finally {
-  await server?.stop();
-  await sql.end();
-  await database.drop();
-  fs.rmSync(dataDir, { recursive: true, force: true });
-}
+});
