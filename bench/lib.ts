@@ -1,6 +1,7 @@
 // Shared helpers of the benchmarks: start the real server as a child process, sample its RSS, and
 // sign up an organization with an API key.
 import { spawn, type ChildProcess } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -66,6 +67,22 @@ export async function startServer(env: Record<string, string>): Promise<Server> 
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));
     },
+  };
+}
+
+/**
+ * Environment of a benchmark server on PostgreSQL: its own data folder and encryption key, no
+ * e-mail verification, no inline deployment worker, and rate limits too high to refuse anything.
+ */
+export function postgresServerEnv(databaseUrl: string, dataDir: string): Record<string, string> {
+  return {
+    DATABASE_URL: databaseUrl,
+    DATA_DIR: path.join(dataDir, 'data'),
+    REQUIRE_EMAIL_VERIFICATION: 'false',
+    DEPLOYMENT_WORKER: 'off',
+    SECRETS_ENCRYPTION_KEY: crypto.randomBytes(32).toString('base64'),
+    RATE_LIMIT_AUTHENTICATED_PER_HOUR: '1000000000',
+    RATE_LIMIT_ANONYMOUS_PER_HOUR: '1000000000',
   };
 }
 

@@ -6,12 +6,11 @@
 // Prints req/s of both, the ratio and the latency percentiles. Goal: ratio ≥ 0.50, p99 < 50 ms.
 // Needs BENCH_DATABASE_URL or TEST_DATABASE_URL. BENCH_LOAD_SECONDS (10), BENCH_LOAD_CONNECTIONS (100).
 import { spawn } from 'node:child_process';
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
-import { api, benchAdminUrl, createBenchDatabase, root, signUpWithKey, startServer, tempDir, type Server } from './lib.ts';
+import { api, benchAdminUrl, createBenchDatabase, postgresServerEnv, root, signUpWithKey, startServer, tempDir, type Server } from './lib.ts';
 
 const adminUrl = benchAdminUrl();
 if (!adminUrl) {
@@ -22,15 +21,28 @@ const SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 10);
 const WARMUP_SECONDS = 3;
 const CONNECTIONS = Number(process.env.BENCH_LOAD_CONNECTIONS ?? 100);
 
-type LoadResult = { rps: number; p50: number; p99: number; max: number; requests: number; non2xx: number; errors: number };
+type LoadResult = { rps: number; p50: number; p99: number; max: number; requests: number; non2xx: number; errors: number; cpuMicrosPerRequest: number };
 
-/** Keep-alive load with `connections` concurrent connections for `seconds` (autocannon). */
-async function runLoad(url: string, headers: Record<string, string>, seconds: number): Promise<LoadResult> {
-  const r = await autocannon({ url, connections: CONNECTIONS, duration: seconds, headers });
-  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, max: r.latency.max, requests: r.requests.total, non2xx: r.non2xx, errors: r.errors };
+/** CPU time (user + system) a process has used so far, in microseconds (Linux /proc). */
+function cpuMicros(pid: number | undefined): number {
+  if (pid === undefined) return NaN;
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1e6) / 100; // clock ticks of 1/100 s
+  } catch {
+    return NaN;
+  }
 }
 
-async function startBareExpress(bodyFile: string): Promise<{ url: string; stop(): Promise<void> }> {
+/** Keep-alive load with `connections` concurrent connections for `seconds` (autocannon). */
+async function runLoad(url: string, headers: Record<string, string>, seconds: number, serverPid?: number): Promise<LoadResult> {
+  const cpuBefore = cpuMicros(serverPid);
+  const r = await autocannon({ url, connections: CONNECTIONS, duration: seconds, headers });
+  const cpu = cpuMicros(serverPid) - cpuBefore;
+  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, max: r.latency.max, requests: r.requests.total, non2xx: r.non2xx, errors: r.errors, cpuMicrosPerRequest: cpu / r.requests.total };
+}
+
+async function startBareExpress(bodyFile: string): Promise<{ url: string; pid: number | undefined; stop(): Promise<void> }> {
   const child = spawn(process.execPath, [path.join(root, 'bench/bare-express-server.ts')], { cwd: root, env: { ...process.env, BODY_FILE: bodyFile }, stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise<string>((resolve, reject) => {
     let out = '';
@@ -43,6 +55,7 @@ async function startBareExpress(bodyFile: string): Promise<{ url: string; stop()
   });
   return {
     url: `http://127.0.0.1:${port}`,
+    pid: child.pid,
     async stop() {
       if (child.exitCode !== null) return;
       child.kill('SIGTERM');
@@ -56,15 +69,7 @@ const dataDir = tempDir('pixell-bench-load-');
 let server: Server | undefined;
 let bare: Awaited<ReturnType<typeof startBareExpress>> | undefined;
 try {
-  server = await startServer({
-    DATABASE_URL: database.url,
-    DATA_DIR: path.join(dataDir, 'data'),
-    REQUIRE_EMAIL_VERIFICATION: 'false',
-    DEPLOYMENT_WORKER: 'off',
-    SECRETS_ENCRYPTION_KEY: crypto.randomBytes(32).toString('base64'),
-    RATE_LIMIT_AUTHENTICATED_PER_HOUR: '1000000000',
-    RATE_LIMIT_ANONYMOUS_PER_HOUR: '1000000000',
-  });
+  server = await startServer(postgresServerEnv(database.url, dataDir));
   const { key } = await signUpWithKey(server.url);
   for (const name of ['support-bot', 'sales-assistant', 'code-reviewer', 'data-analyst', 'triage-agent']) {
     await api(server.url, key, 'POST', '/api/agent-apps', { name, description: `The ${name} agent of the load benchmark` }, 201);
@@ -78,14 +83,14 @@ try {
 
   const headers = { authorization: `Bearer ${key}` };
   await runLoad(`${bare.url}/api/agent-apps`, headers, WARMUP_SECONDS);
-  const base = await runLoad(`${bare.url}/api/agent-apps`, headers, SECONDS);
+  const base = await runLoad(`${bare.url}/api/agent-apps`, headers, SECONDS, bare.pid);
   await runLoad(`${server.url}/api/agent-apps`, headers, WARMUP_SECONDS);
-  const product = await runLoad(`${server.url}/api/agent-apps`, headers, SECONDS);
+  const product = await runLoad(`${server.url}/api/agent-apps`, headers, SECONDS, server.child.pid);
   // autocannon drops its sockets with requests in flight: let their handlers finish before stopping.
   await new Promise((r) => setTimeout(r, 2000));
 
   const line = (r: LoadResult) =>
-    `${r.rps.toFixed(0)} req/s, latency p50 ${r.p50} ms, p99 ${r.p99} ms, max ${r.max} ms (${r.requests} requests, non-2xx ${r.non2xx}, errors ${r.errors})`;
+    `${r.rps.toFixed(0)} req/s, latency p50 ${r.p50} ms, p99 ${r.p99} ms, max ${r.max} ms, server CPU ${r.cpuMicrosPerRequest.toFixed(0)} µs/request (${r.requests} requests, non-2xx ${r.non2xx}, errors ${r.errors})`;
   console.log(`autocannon, ${CONNECTIONS} connections, ${SECONDS} s after ${WARMUP_SECONDS} s warm-up, ${os.cpus().length} CPUs; body ${JSON.stringify(body).length} bytes (${body.apps.length} apps)`);
   console.log(`bare Express route (child process): ${line(base)}`);
   console.log(`GET /api/agent-apps (API key, PostgreSQL): ${line(product)}`);

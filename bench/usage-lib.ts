@@ -4,11 +4,9 @@
 // same database for seeding (usage-seed.ts) and for the same-run baseline. Everything is removed
 // afterwards, whatever happens. Without BENCH_DATABASE_URL / TEST_DATABASE_URL it prints a skip line
 // and exits 0.
-import crypto from 'node:crypto';
 import fs from 'node:fs';
-import path from 'node:path';
 import postgres, { type Sql } from 'postgres';
-import { api, benchAdminUrl, createBenchDatabase, signUpWithKey, startServer, tempDir, type Server } from './lib.ts';
+import { api, benchAdminUrl, createBenchDatabase, postgresServerEnv, signUpWithKey, startServer, tempDir, type Server } from './lib.ts';
 import type { SeedApp } from './usage-seed.ts';
 
 export type UsageBench = {
@@ -36,15 +34,7 @@ export async function runUsageBench(name: string, body: (bench: UsageBench) => P
   let server: Server | undefined;
   const sql = postgres(database.url, { max: 1, onnotice: () => {} });
   try {
-    server = await startServer({
-      DATABASE_URL: database.url,
-      DATA_DIR: path.join(dataDir, 'data'),
-      REQUIRE_EMAIL_VERIFICATION: 'false',
-      DEPLOYMENT_WORKER: 'off',
-      SECRETS_ENCRYPTION_KEY: crypto.randomBytes(32).toString('base64'),
-      RATE_LIMIT_AUTHENTICATED_PER_HOUR: '100000000',
-      RATE_LIMIT_ANONYMOUS_PER_HOUR: '100000000',
-    });
+    server = await startServer(postgresServerEnv(database.url, dataDir));
     const { key, token } = await signUpWithKey(server.url);
     const apps: SeedApp[] = [];
     for (const appName of APP_NAMES) {
