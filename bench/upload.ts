@@ -3,6 +3,7 @@
 // the server's RSS growth (sampled from /proc every 20 ms). Goal: ratio ≥ 0.5, RSS growth < 64 MiB.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -40,13 +41,28 @@ try {
   let rssPeak = rssBefore;
   const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, server.rssBytes())), 20);
   const t1 = performance.now();
-  const res = await fetch(`${server.url}/api/agent-apps/${appId}/packages`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${key}`, 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': String(head.length + bytes + tail.length) },
-    body: Readable.toWeb(Readable.from(body())) as ReadableStream,
-    duplex: 'half',
-  } as RequestInit);
-  const answer = await res.text();
+  // A plain node:http client streaming the body (fetch with a web stream body costs this 2-core
+  // machine more CPU than the server's own work, and the client is not what is measured).
+  const res = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+    let answered = false; // an early answer (e.g. 413) ends the body: read it rather than the write error
+    const req = http.request(
+      `${server.url}/api/agent-apps/${appId}/packages`,
+      {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': String(head.length + bytes + tail.length) },
+      },
+      (response) => {
+        answered = true;
+        const chunks: Buffer[] = [];
+        response.on('data', (c: Buffer) => chunks.push(c));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
+        response.on('error', reject);
+      },
+    );
+    req.on('error', (err) => answered || reject(err));
+    pipeline(Readable.from(body()), req).catch((err: unknown) => answered || reject(err));
+  });
+  const answer = res.text;
   const uploadMs = performance.now() - t1;
   clearInterval(sampler);
   if (res.status !== 201) throw new Error(`upload answered ${res.status}: ${answer}`);

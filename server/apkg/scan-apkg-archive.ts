@@ -1,12 +1,16 @@
 // Streaming scan of an APKG (ZIP) archive with the limits of apkg-format.md §6.
 // Every entry is inflated as a stream while its bytes are counted (headers are never trusted on
 // their own): the scan stops at once when the total or the per-entry ratio goes over the limit, or
-// when an entry inflates to more bytes than its header declares. Nothing proportional to the archive
+// when an entry inflates to more bytes than its header declares. Entry data is read in large blocks
+// through our own file handle; a stored entry's CRC-32 may come from block CRCs computed while the
+// file was stored (crc32-ranges.ts) instead of a second read. Nothing proportional to the archive
 // is held in memory except the entry names and the few small text files asked for (capped).
-import fs from 'node:fs/promises';
-import type { Readable } from 'node:stream';
+import fs, { type FileHandle } from 'node:fs/promises';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import zlib from 'node:zlib';
 import yauzl from 'yauzl';
+import { crc32OfRange, type BlockCrc32 } from './crc32-ranges.ts';
 
 export interface ScanLimits {
   maxEntries: number;
@@ -40,7 +44,7 @@ const MAX_ENTRY_ERRORS = 50;
 const S_IFMT = 0o170000;
 const S_IFLNK = 0o120000;
 
-export async function scanApkgArchive(filePath: string, limits: ScanLimits, capture: ReadonlySet<string>): Promise<ScanResult> {
+export async function scanApkgArchive(filePath: string, limits: ScanLimits, capture: ReadonlySet<string>, blockCrc32?: BlockCrc32): Promise<ScanResult> {
   const result: ScanResult = {
     fatal: false,
     errors: [],
@@ -73,6 +77,15 @@ export async function scanApkgArchive(filePath: string, limits: ScanLimits, capt
     zip = await openZip(filePath);
   } catch (err) {
     return fatal(describeZipError(err));
+  }
+  // Entry data is read through our own handle in large blocks (yauzl's streams read 64 KiB at a time
+  // into fresh buffers, which dominates the scan of a big package).
+  let data: FileHandle;
+  try {
+    data = await fs.open(filePath, 'r');
+  } catch {
+    zip.close();
+    return fatal('Invalid APKG format: the file could not be read');
   }
 
   let suppressed = 0;
@@ -161,32 +174,34 @@ export async function scanApkgArchive(filePath: string, limits: ScanLimits, capt
       }
 
       const wanted = !isDirectory && !unsafe && !duplicate && mode !== S_IFLNK && capture.has(key);
-      const stop = await inflateEntry(zip, entry, header.fileDataStart, name, limits, result, wanted ? key : null);
+      const stop = await inflateEntry(data, entry, header.fileDataStart, name, limits, result, wanted ? key : null, blockCrc32);
       if (stop) return fatal(stop);
     }
 
     // A central directory holding more records than the end record declares hides entries from
     // readers that trust the count (others parse the whole directory): refuse it.
     const cursor = Number((zip as unknown as { readEntryCursor: number }).readEntryCursor);
-    if (await startsWithSignature(filePath, cursor, 0x02014b50)) {
+    if (await startsWithSignature(data, cursor, 0x02014b50)) {
       return fatal('Invalid APKG format: the central directory holds more entries than the archive declares');
     }
     return result;
   } finally {
     if (suppressed > 0) result.errors.push(`…and ${suppressed} more problems with other entries`);
     zip.close();
+    await data.close();
   }
 }
 
 /** Inflates one entry, counting bytes. Returns an error message when the scan must stop. */
 async function inflateEntry(
-  zip: yauzl.ZipFile,
+  file: FileHandle,
   entry: yauzl.Entry,
   fileDataStart: number,
   name: string,
   limits: ScanLimits,
   result: ScanResult,
   captureAs: string | null,
+  blockCrc32: BlockCrc32 | undefined,
 ): Promise<string | null> {
   if (entry.compressedSize === 0) {
     // Nothing to read (some writers store empty files as deflate with no data at all).
@@ -196,43 +211,52 @@ async function inflateEntry(
     if (captureAs) result.captured.set(captureAs, Buffer.alloc(0));
     return null;
   }
-  let stream: Readable;
-  try {
-    stream = await openReadStreamLowLevel(zip, fileDataStart, entry);
-  } catch (err) {
-    return describeZipError(err, name);
+  if (entry.compressionMethod === 0 && !captureAs && blockCrc32 && limits.maxRatio >= 1) {
+    // A stored entry is its own bytes (their count was checked against the header already): the
+    // same checks as below, with the CRC-32 derived from the blocks' CRCs computed while storing.
+    let crc: number | null;
+    try {
+      crc = await crc32OfRange(file, blockCrc32, fileDataStart, entry.compressedSize);
+    } catch (err) {
+      return `Invalid APKG format: entry ${show(name)} is corrupt (${errorMessage(err)})`;
+    }
+    if (crc !== null) {
+      result.uncompressedBytes += entry.compressedSize;
+      if (result.uncompressedBytes > limits.maxTotalUncompressedBytes) {
+        return `Package rejected as a possible zip bomb: its content inflates to more than ${formatBytes(limits.maxTotalUncompressedBytes)} (stopped at entry ${show(name)})`;
+      }
+      if (crc !== (entry.crc32 >>> 0)) return `Invalid APKG format: entry ${show(name)} is corrupt (CRC-32 mismatch)`;
+      return null;
+    }
   }
+  const chunks = entry.compressionMethod === 8 ? inflatedChunks(file, fileDataStart, entry.compressedSize) : storedChunks(file, fileDataStart, entry.compressedSize);
 
   let bytes = 0;
   let crc = 0;
-  let chunks: Buffer[] | null = captureAs ? [] : null;
+  let captured: Buffer[] | null = captureAs ? [] : null;
   const ratioBase = Math.max(entry.compressedSize, 1);
   try {
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
+    for await (const chunk of chunks) {
       bytes += chunk.length;
       result.uncompressedBytes += chunk.length;
       if (result.uncompressedBytes > limits.maxTotalUncompressedBytes) {
-        stream.destroy();
         return `Package rejected as a possible zip bomb: its content inflates to more than ${formatBytes(limits.maxTotalUncompressedBytes)} (stopped at entry ${show(name)})`;
       }
       if (bytes > limits.ratioMinEntryBytes && bytes > limits.maxRatio * ratioBase) {
-        stream.destroy();
         return `Package rejected as a possible zip bomb: entry ${show(name)} inflates more than ${limits.maxRatio} times its compressed size`;
       }
       if (bytes > entry.uncompressedSize) {
-        stream.destroy();
         return `Invalid APKG format: entry ${show(name)} inflates to more than the ${entry.uncompressedSize} bytes its header declares (reported size mismatch)`;
       }
       crc = zlib.crc32(chunk, crc);
-      if (chunks) {
+      if (captured) {
         if (bytes > limits.maxCapturedFileBytes) {
-          chunks = null;
+          captured = null;
           result.tooLarge.add(captureAs as string);
-        } else chunks.push(chunk);
+        } else captured.push(Buffer.from(chunk)); // a copy: stored chunks are read into reused buffers
       }
     }
   } catch (err) {
-    stream.destroy();
     return `Invalid APKG format: entry ${show(name)} is corrupt (${errorMessage(err)})`;
   }
   if (bytes !== entry.uncompressedSize) {
@@ -241,8 +265,68 @@ async function inflateEntry(
   if ((crc >>> 0) !== (entry.crc32 >>> 0)) {
     return `Invalid APKG format: entry ${show(name)} is corrupt (CRC-32 mismatch)`;
   }
-  if (chunks && captureAs) result.captured.set(captureAs, Buffer.concat(chunks));
+  if (captured && captureAs) result.captured.set(captureAs, Buffer.concat(captured));
   return null;
+}
+
+/** Blocks read for entry data. */
+const READ_BLOCK_BYTES = 2 * 1024 * 1024;
+/** Inflated chunks: the bomb limits are checked at least this often. */
+const INFLATE_CHUNK_BYTES = 64 * 1024;
+
+/**
+ * A stored entry's bytes, in blocks read into two buffers used in turn: the next block is being read
+ * while the consumer checks the current one, which it must be done with before asking for more.
+ */
+async function* storedChunks(file: FileHandle, start: number, length: number): AsyncGenerator<Buffer> {
+  const buffers = [Buffer.allocUnsafe(Math.min(READ_BLOCK_BYTES, length)), Buffer.allocUnsafe(Math.min(READ_BLOCK_BYTES, length))];
+  const read = (i: number, position: number) => {
+    const n = Math.min(READ_BLOCK_BYTES, start + length - position);
+    return file.read(buffers[i], 0, n, position).then(({ bytesRead }) => {
+      if (bytesRead !== n) throw new Error('unexpected EOF');
+      return buffers[i].subarray(0, n);
+    });
+  };
+  let position = start;
+  let i = 0;
+  let next: Promise<Buffer> | null = read(i, position);
+  try {
+    while (next) {
+      const block = await next;
+      position += block.length;
+      i ^= 1;
+      next = position < start + length ? read(i, position) : null;
+      yield block;
+    }
+  } finally {
+    // Stopped early: let a read in flight finish before the buffers and the handle go away.
+    await next?.catch(() => undefined);
+  }
+}
+
+/** A deflated entry's inflated bytes (zlib runs on the thread pool). */
+async function* inflatedChunks(file: FileHandle, start: number, length: number): AsyncGenerator<Buffer> {
+  // Fresh buffers: zlib keeps hold of its input until it has consumed it.
+  async function* compressed() {
+    for (let position = start; position < start + length; ) {
+      const n = Math.min(READ_BLOCK_BYTES, start + length - position);
+      const { bytesRead, buffer } = await file.read(Buffer.allocUnsafe(n), 0, n, position);
+      if (bytesRead !== n) throw new Error('unexpected EOF');
+      position += n;
+      yield buffer;
+    }
+  }
+  const raw = Readable.from(compressed(), { objectMode: false });
+  const inflate = zlib.createInflateRaw({ chunkSize: INFLATE_CHUNK_BYTES });
+  const piping = pipeline(raw, inflate);
+  piping.catch(() => undefined);
+  try {
+    yield* inflate as AsyncIterable<Buffer>;
+    await piping;
+  } finally {
+    raw.destroy();
+    inflate.destroy();
+  }
 }
 
 // --- names -------------------------------------------------------------------------------------
@@ -329,29 +413,10 @@ function readLocalFileHeader(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<ya
   });
 }
 
-function openReadStreamLowLevel(zip: yauzl.ZipFile, fileDataStart: number, entry: yauzl.Entry): Promise<Readable> {
-  return new Promise((resolve, reject) => {
-    zip.openReadStreamLowLevel(
-      fileDataStart,
-      entry.compressedSize,
-      0,
-      entry.compressedSize,
-      entry.compressionMethod === 8,
-      entry.uncompressedSize,
-      (err, stream) => (err ? reject(err) : resolve(stream)),
-    );
-  });
-}
-
-async function startsWithSignature(filePath: string, position: number, signature: number): Promise<boolean> {
-  const fh = await fs.open(filePath, 'r');
-  try {
-    const buf = Buffer.alloc(4);
-    const { bytesRead } = await fh.read(buf, 0, 4, position);
-    return bytesRead === 4 && buf.readUInt32LE(0) === signature;
-  } finally {
-    await fh.close();
-  }
+async function startsWithSignature(file: FileHandle, position: number, signature: number): Promise<boolean> {
+  const buf = Buffer.alloc(4);
+  const { bytesRead } = await file.read(buf, 0, 4, position);
+  return bytesRead === 4 && buf.readUInt32LE(0) === signature;
 }
 
 function errorMessage(err: unknown): string {

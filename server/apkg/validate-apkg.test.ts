@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApkg, type BuildApkgOptions } from './testing/build-apkg.ts';
 import { MISSING_ENV_MESSAGE, validateApkg, type ValidateApkgOptions } from './validate-apkg.ts';
@@ -601,5 +602,61 @@ describe('other builder files', () => {
       'Version "latest" is not a valid semantic version (e.g. 1.2.0)',
       MISSING_ENV_MESSAGE,
     ]);
+  });
+});
+
+describe('stored entries checked against block CRCs computed while storing', () => {
+  const blockBytes = 64 * 1024;
+  /** What local storage hands over: the CRC-32 of each aligned block of the file. */
+  const blockCrcsOf = (bytes: Buffer) => {
+    const crcs: number[] = [];
+    for (let at = 0; at < bytes.length; at += blockBytes) crcs.push(zlib.crc32(bytes.subarray(at, at + blockBytes)));
+    return { blockBytes, crcs: Uint32Array.from(crcs) };
+  };
+  const stored = (name: string, size: number) => ({ name, content: crypto.randomBytes(size), compress: false });
+
+  it('gives the same verdict as reading the entries', async () => {
+    const archive = await buildApkg({
+      entries: [stored('assets/tiny.bin', 10), stored('assets/one-block.bin', blockBytes), stored('assets/many.bin', 5 * blockBytes + 123), stored('assets/empty.bin', 0)],
+    });
+    const file = await fileWith(archive);
+    const read = await validateApkg(file);
+    const derived = await validateApkg(file, { blockCrc32: blockCrcsOf(archive) });
+    expect(read.errors).toEqual([]);
+    expect(derived).toEqual(read);
+  });
+
+  it('derives the CRC from the block CRCs it is given (a wrong block CRC is a mismatch)', async () => {
+    const archive = await buildApkg({ entries: [stored('assets/model.bin', 4 * blockBytes)] });
+    const blocks = blockCrcsOf(archive);
+    blocks.crcs[2] ^= 1;
+    const r = await validateApkg(await fileWith(archive), { blockCrc32: blocks });
+    expect(r.errors).toEqual(['Invalid APKG format: entry "assets/model.bin" is corrupt (CRC-32 mismatch)']);
+  });
+
+  it('still finds a CRC-32 mismatch', async () => {
+    const archive = await buildApkg({ entries: [{ ...stored('assets/model.bin', 3 * blockBytes + 7), declaredCrc32: 0x12345678 }] });
+    const r = await validateApkg(await fileWith(archive), { blockCrc32: blockCrcsOf(archive) });
+    expect(r.errors).toEqual(['Invalid APKG format: entry "assets/model.bin" is corrupt (CRC-32 mismatch)']);
+  });
+
+  it('finds stored bytes that were altered after the archive was written', async () => {
+    const archive = await buildApkg({ entries: [stored('assets/model.bin', 4 * blockBytes)] });
+    const at = archive.indexOf(Buffer.from('assets/model.bin')) + 'assets/model.bin'.length + 2 * blockBytes;
+    archive[at] ^= 0xff;
+    const r = await validateApkg(await fileWith(archive), { blockCrc32: blockCrcsOf(archive) });
+    expect(r.errors).toEqual(['Invalid APKG format: entry "assets/model.bin" is corrupt (CRC-32 mismatch)']);
+  });
+
+  it('counts stored bytes toward the total limit', async () => {
+    const archive = await buildApkg({ entries: [stored('assets/a.bin', 3 * blockBytes), stored('assets/b.bin', 3 * blockBytes)] });
+    const r = await validateApkg(await fileWith(archive), { blockCrc32: blockCrcsOf(archive), maxTotalUncompressedBytes: 5 * blockBytes });
+    expect(r.errors).toEqual(['Package rejected as a possible zip bomb: its content inflates to more than 320 KiB (stopped at entry "assets/b.bin")']);
+  });
+
+  it('reads the entry when the block CRCs do not cover it', async () => {
+    const archive = await buildApkg({ entries: [{ ...stored('assets/model.bin', 4 * blockBytes), declaredCrc32: 1 }] });
+    const r = await validateApkg(await fileWith(archive), { blockCrc32: { blockBytes, crcs: new Uint32Array(0) } });
+    expect(r.errors).toEqual(['Invalid APKG format: entry "assets/model.bin" is corrupt (CRC-32 mismatch)']);
   });
 });

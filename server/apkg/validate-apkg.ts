@@ -3,6 +3,7 @@
 // Never throws for a bad package: every problem is a readable message in `errors` (failures) or
 // `warnings` (never failures). Structural failures (not a zip, zip bomb, …) stop early.
 import semver from 'semver';
+import type { BlockCrc32 } from './crc32-ranges.ts';
 import { checkEnvHygiene } from './env-hygiene.ts';
 import { checkManifest, normalizeRelative, parseManifestYaml, type ApkgManifest } from './manifest-schema.ts';
 import { parseDotenv } from './parse-dotenv.ts';
@@ -21,6 +22,11 @@ export interface ValidateApkgOptions {
   ratioMinEntryBytes?: number;
   /** The version the uploader gave (the form's `version`); must equal the package version. */
   expectedVersion?: string;
+  /**
+   * CRC-32 of each aligned block of the file, computed while it was stored: the CRC of a stored
+   * (uncompressed) entry is then derived from them instead of reading the entry again.
+   */
+  blockCrc32?: BlockCrc32;
 }
 
 export interface ApkgDeployInfo {
@@ -80,7 +86,7 @@ export async function validateApkg(filePath: string, options: ValidateApkgOption
 
   let scan;
   try {
-    scan = await scanApkgArchive(filePath, limits, CAPTURED);
+    scan = await scanApkgArchive(filePath, limits, CAPTURED, options.blockCrc32);
   } catch (err) {
     // Defensive: the scanner reports problems as values; anything else is still a bad archive.
     return {

@@ -1,15 +1,17 @@
 // Local storage (the embedded default): objects are files under DATA_DIR/objects/<key>. A put streams
-// into a temp file in the target's directory while hashing, then renames it over the key (atomic);
-// the temp file is removed on any error. Signed links point at the local download route.
+// into a temp file in the target's directory (large batched writes; SHA-256 computed by a worker
+// thread reading the file back as it grows), fsyncs it, then renames it over the key (atomic, same
+// directory: never a copy); the temp file is removed on any error. stage() stops before the rename
+// so the caller can check the file while the fsync runs. Signed links point at the local download route.
 import crypto from 'node:crypto';
-import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { AppError } from '../../domain/errors.ts';
 import type { DownloadUrlSigner } from './download-url-signer.ts';
-import { HashingCounter } from './hashing-stream.ts';
+import { hashFileAsWritten, startFileHashWorker, type FileDigest, type FileHashJob } from './file-hasher.ts';
+import { FileWriter } from './file-writer.ts';
 import {
   assertValidKey,
   assertValidPrefix,
@@ -19,6 +21,7 @@ import {
   type PutOptions,
   type PutResult,
   type SignedUrlOptions,
+  type StagedObject,
   type StorageAdapter,
 } from './storage-adapter.ts';
 
@@ -33,6 +36,8 @@ export class LocalStorage implements StorageAdapter {
   constructor(options: { rootDir: string; signer: DownloadUrlSigner }) {
     this.rootDir = path.resolve(options.rootDir);
     this.#signer = options.signer;
+    // The hashing thread loads in the background now rather than during the first upload.
+    startFileHashWorker();
   }
 
   /** The file path of a key; refuses anything that would leave the root directory. */
@@ -50,22 +55,72 @@ export class LocalStorage implements StorageAdapter {
   }
 
   async put(key: string, body: NodeJS.ReadableStream | Readable, opts: PutOptions = {}): Promise<PutResult> {
+    const staged = await this.stage(key, body, opts);
+    try {
+      await staged.commit();
+    } catch (err) {
+      await staged.abort();
+      throw err;
+    }
+    return { key, size: staged.size, sha256: staged.sha256 };
+  }
+
+  async stage(key: string, body: NodeJS.ReadableStream | Readable, opts: PutOptions = {}): Promise<StagedObject> {
     assertValidKey(key);
     const target = this.#pathOf(key);
-    const hasher = new HashingCounter(opts.maxBytes);
     const dir = path.dirname(target);
     const temp = path.join(dir, `.${path.basename(target)}.${crypto.randomBytes(8).toString('hex')}.upload`);
+    let file: fsp.FileHandle | undefined;
+    let hash: FileHashJob | undefined;
+    let size: number;
+    let writer: FileWriter;
     try {
       await fsp.mkdir(dir, { recursive: true });
-      // flush: fsync before close, so a rename never publishes a file whose bytes are not on disk.
-      await pipeline(body, hasher, fs.createWriteStream(temp, { flags: 'wx', flush: true }));
-      await fsp.rename(temp, target);
+      file = await fsp.open(temp, 'wx');
+      const job = hashFileAsWritten(temp);
+      hash = job;
+      writer = new FileWriter(file, { maxBytes: opts.maxBytes, onWritten: (n) => job.written(n) });
+      await pipeline(body, writer);
+      size = writer.bytesWritten;
+      job.end(size);
     } catch (err) {
+      hash?.abort();
+      await file?.close().catch(() => undefined);
       await fsp.rm(temp, { force: true });
       destroyQuietly(body);
       throw err;
     }
-    return { key, size: hasher.byteCount, sha256: hasher.sha256 };
+    // Durability starts now, in the background: the caller may read the file meanwhile; commit()
+    // waits for the fsync before the rename publishes the file.
+    const handle = file;
+    const durable = Promise.all([writer.backgroundSyncs(), handle.sync()]).finally(() => handle.close());
+    durable.catch(() => undefined);
+    let digest: FileDigest;
+    try {
+      digest = await hash.digest();
+    } catch (err) {
+      await fsp.rm(temp, { force: true });
+      throw err;
+    }
+    let state: 'staged' | 'committed' | 'aborted' = 'staged';
+    return {
+      key,
+      size,
+      sha256: digest.sha256,
+      localPath: temp,
+      blockCrc32: digest.blockCrc32,
+      async commit() {
+        if (state !== 'staged') throw new Error(`staged object ${key} was ${state} already`);
+        await durable;
+        await fsp.rename(temp, target);
+        state = 'committed';
+      },
+      async abort() {
+        if (state !== 'staged') return;
+        state = 'aborted';
+        await fsp.rm(temp, { force: true });
+      },
+    };
   }
 
   async get(key: string, range?: ByteRange): Promise<Readable> {

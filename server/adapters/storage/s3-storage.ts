@@ -32,6 +32,7 @@ import {
   type PutOptions,
   type PutResult,
   type SignedUrlOptions,
+  type StagedObject,
   type StorageAdapter,
 } from './storage-adapter.ts';
 
@@ -101,6 +102,24 @@ export class S3Storage implements StorageAdapter {
     }
     await piping;
     return { key, size: hasher.byteCount, sha256: hasher.sha256 };
+  }
+
+  /** Uploads at once (S3 has no rename): commit() is a no-op, abort() deletes the key. */
+  async stage(key: string, body: NodeJS.ReadableStream | Readable, opts: PutOptions = {}): Promise<StagedObject> {
+    const put = await this.put(key, body, opts);
+    let aborted = false;
+    return {
+      ...put,
+      localPath: null,
+      async commit() {
+        if (aborted) throw new Error(`staged object ${key} was aborted already`);
+      },
+      abort: async () => {
+        if (aborted) return;
+        aborted = true;
+        await this.delete(key);
+      },
+    };
   }
 
   async get(key: string, range?: ByteRange): Promise<Readable> {

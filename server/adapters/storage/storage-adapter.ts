@@ -12,6 +12,21 @@ export type PutOptions = {
 
 export type PutResult = { key: string; size: number; sha256: string };
 
+/**
+ * An object received but not yet published at its key (see StorageAdapter.stage): inspect it, then
+ * commit() or abort(). Exactly one of them must be called.
+ */
+export type StagedObject = PutResult & {
+  /** A local file holding the object's bytes until commit/abort (local storage), else null. */
+  localPath: string | null;
+  /** CRC-32 of each aligned block of `localPath` (local storage), computed while storing it. */
+  blockCrc32?: { blockBytes: number; crcs: Uint32Array };
+  /** Publishes the object at its key once durable; a previous object at the key is replaced. */
+  commit(): Promise<void>;
+  /** Throws the bytes away: nothing is left at the key (local storage: a previous object stays as it was). */
+  abort(): Promise<void>;
+};
+
 /** Inclusive byte range, as in HTTP `Range: bytes=start-end`. */
 export type ByteRange = { start: number; end: number };
 
@@ -32,6 +47,14 @@ export interface StorageAdapter {
    * `key` stays as it was), and `body` is destroyed.
    */
   put(key: string, body: NodeJS.ReadableStream | Readable, opts?: PutOptions): Promise<PutResult>;
+  /**
+   * Streams `body` like put() but publishes it only on commit(), so the caller can check the bytes
+   * first (local storage: in `localPath`, while they are being made durable). Local storage writes
+   * beside the key and commit renames (no copy). S3 uploads at once: commit is a no-op and abort
+   * deletes the key, so stage S3 objects only to new keys (package keys are). On error nothing is
+   * left behind and `body` is destroyed.
+   */
+  stage(key: string, body: NodeJS.ReadableStream | Readable, opts?: PutOptions): Promise<StagedObject>;
   /** The object's bytes (or the inclusive `range` of them); NOT_FOUND AppError when missing. */
   get(key: string, range?: ByteRange): Promise<Readable>;
   head(key: string): Promise<{ size: number } | null>;

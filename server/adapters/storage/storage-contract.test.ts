@@ -1,4 +1,5 @@
 // One contract, both implementations: local files (temp DATA_DIR) and S3 (s3rver on a random port).
+import { createReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import { CreateBucketCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import pino from 'pino';
@@ -159,6 +160,48 @@ describe.each(['local', 's3'] as const)('%s storage', (kind) => {
     expect(await setup.everything()).toEqual(before);
     expect(await digestStream(await storage.get(key))).toEqual(expectedDigest(2048, 5));
     await storage.delete(key);
+  });
+
+  it('stages an object, then publishes it on commit', async () => {
+    const size = 2 * MiB + 321;
+    const key = 'orgs/o1/apps/a1/packages/staged.apkg';
+    const staged = await storage.stage(key, patternedBody(size, 21), { maxBytes: 100 * MiB });
+    expect({ key: staged.key, size: staged.size, sha256: staged.sha256 }).toEqual({ key, ...expectedDigest(size, 21) });
+    if (kind === 'local') {
+      // Not published yet: the bytes wait beside the key, readable by whoever checks them.
+      expect(await storage.head(key)).toBeNull();
+      expect(await digestStream(createReadStream(staged.localPath!))).toEqual(expectedDigest(size, 21));
+    }
+    await staged.commit();
+    expect(await storage.head(key)).toEqual({ size });
+    expect(await digestStream(await storage.get(key))).toEqual(expectedDigest(size, 21));
+    await storage.delete(key);
+    expect(await setup.everything()).not.toContainEqual(expect.stringContaining('staged'));
+  });
+
+  it('leaves nothing behind when a staged object is aborted, and keeps a previous object (local)', async () => {
+    const before = await setup.everything();
+    const key = 'orgs/o1/apps/a1/packages/refused.apkg';
+    const staged = await storage.stage(key, patternedBody(MiB + 5, 22));
+    await staged.abort();
+    await staged.abort(); // idempotent
+    expect(await storage.head(key)).toBeNull();
+    expect(await setup.everything()).toEqual(before);
+    if (kind === 'local') {
+      await storage.put(key, patternedBody(100, 23));
+      await (await storage.stage(key, patternedBody(200, 24))).abort();
+      expect(await digestStream(await storage.get(key))).toEqual(expectedDigest(100, 23));
+      await storage.delete(key);
+    }
+  });
+
+  it('refuses a staged body over maxBytes and leaves nothing behind', async () => {
+    const before = await setup.everything();
+    const key = 'orgs/o1/apps/a1/packages/staged-too-big.apkg';
+    const err = await storage.stage(key, patternedBody(3 * MiB, 25), { maxBytes: 3 * MiB - 1 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ObjectTooLargeError);
+    expect(await storage.head(key)).toBeNull();
+    expect(await setup.everything()).toEqual(before);
   });
 
   it('deletes by prefix, directory-like and partial, and nothing else', async () => {

@@ -1,5 +1,6 @@
-// Upload (and optionally deploy) an APKG. The file has already been streamed to storage and to a
-// temporary file (receive-package-file.ts); this validates it, and in ONE transaction records the
+// Upload (and optionally deploy) an APKG. The file has already been streamed to storage (local:
+// staged beside its key, not yet published) and to a file the validator can read
+// (receive-package-file.ts); this validates it, publishes it, and in ONE transaction records the
 // package and — for a deploy — reserves the credits and queues the deployment. Whatever fails, the
 // stored objects are removed and nothing is written: no half-written rows or files, no credits spent.
 import crypto from 'node:crypto';
@@ -46,7 +47,7 @@ export async function acceptPackageUpload(
   let replacedKeys: string[] = [];
   try {
     const app = await findAppOrThrow(ctx.db, actor.orgId, input.appId);
-    const validation = await validateApkg(file.tempPath, { expectedVersion: fields.version });
+    const validation = await validateApkg(file.tempPath, { expectedVersion: fields.version, blockCrc32: file.blockCrc32 });
     if (!validation.ok || !validation.version) throw packageValidationFailed(validation.errors.length ? validation.errors : ['Invalid APKG format']);
     const version = validation.version;
 
@@ -59,6 +60,8 @@ export async function acceptPackageUpload(
     } else if (input.signature?.length) {
       signatureStatus = 'unverified';
     }
+    // The package is accepted: publish it at its key (waits for its fsync) before any row points at it.
+    await file.commit();
     if (input.signature?.length) {
       await storage.put(signatureKey, Readable.from([input.signature]), { contentType: 'application/pgp-signature' });
       signatureStored = true;

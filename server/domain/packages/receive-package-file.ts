@@ -1,20 +1,26 @@
 // Takes the uploaded APKG stream and sends it to storage as it arrives (the adapter hashes and counts
-// on the way). The validator needs random access to the zip: with local storage it reads the stored
-// file itself; with S3 the stream is also teed into a temporary file. Nothing proportional to the
-// file's size is held in memory. `discard()` removes everything.
+// on the way). The validator needs random access to the zip: with local storage the file is staged
+// beside its key (written and hashed, its fsync running) and validated there, then commit() renames
+// it into place, never a copy; with S3 the stream is also teed into a temporary file. Nothing
+// proportional to the file's size is held in memory. `discard()` removes everything.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { StorageAdapter } from '../../adapters/storage/storage-adapter.ts';
+import type { BlockCrc32 } from '../../apkg/crc32-ranges.ts';
 
 export type ReceivedPackageFile = {
   storageKey: string;
-  /** A local file with the package's bytes, for validation. */
+  /** A local file with the package's bytes, for validation (until commit, cleanup or discard). */
   tempPath: string;
   size: number;
   sha256: string;
+  /** CRC-32 of each aligned block of tempPath, when storage computed them (spares the validator a read). */
+  blockCrc32?: BlockCrc32;
+  /** Publishes the package at storageKey, durably (call once it has been accepted). */
+  commit(): Promise<void>;
   /** Removes the temporary file, if any (always call when done). */
   cleanup(): Promise<void>;
   /** Removes the stored object too (when the upload is refused). */
@@ -22,11 +28,30 @@ export type ReceivedPackageFile = {
 };
 
 export async function receivePackageFile(storage: StorageAdapter, stream: Readable, storageKey: string, maxBytes: number): Promise<ReceivedPackageFile> {
-  const localPath = storage.localPath(storageKey);
-  if (localPath) {
-    const { size, sha256 } = await storage.put(storageKey, stream, { contentType: 'application/octet-stream', maxBytes });
-    const discard = () => storage.delete(storageKey).catch(() => undefined);
-    return { storageKey, tempPath: localPath, size, sha256, cleanup: async () => undefined, discard };
+  if (storage.localPath(storageKey)) {
+    const staged = await storage.stage(storageKey, stream, { contentType: 'application/octet-stream', maxBytes });
+    const tempPath = staged.localPath;
+    if (tempPath === null) {
+      await staged.abort();
+      throw new Error('local storage staged the package without a local file');
+    }
+    let committed = false;
+    return {
+      storageKey,
+      tempPath,
+      size: staged.size,
+      sha256: staged.sha256,
+      blockCrc32: staged.blockCrc32,
+      async commit() {
+        await staged.commit();
+        committed = true;
+      },
+      cleanup: async () => undefined,
+      async discard() {
+        if (committed) await storage.delete(storageKey).catch(() => undefined);
+        else await staged.abort().catch(() => undefined);
+      },
+    };
   }
 
   const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'pixell-upload-'));
@@ -50,6 +75,7 @@ export async function receivePackageFile(storage: StorageAdapter, stream: Readab
       tempPath,
       size,
       sha256,
+      commit: async () => undefined,
       cleanup,
       async discard() {
         await cleanup();
