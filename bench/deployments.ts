@@ -2,8 +2,13 @@
 // embedded local runtime. N small packages are deployed through both processes at once; the figure
 // is deployments completed per second end to end (upload → completed), and every deployment must
 // have been picked up exactly once. Goal: ≥ 20 deployments/s, zero jobs run twice.
+// The machine is often shared: beside the throughput it prints the CPU time spent per deployment by
+// the two server processes and by the PostgreSQL backends of the benchmark database (Linux /proc,
+// local server only), which depends much less on what else runs at the same time.
 // Needs BENCH_DATABASE_URL or TEST_DATABASE_URL (a server where a database can be created).
 import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import postgres from 'postgres';
 import { buildApkg } from '../server/apkg/testing/build-apkg.ts';
@@ -28,12 +33,26 @@ const common = {
   REQUIRE_EMAIL_VERIFICATION: 'false',
   SIGNUP_CREDITS: String(N * 10),
   DEPLOYMENT_CONCURRENCY: process.env.BENCH_CONCURRENCY ?? '8',
-  DEPLOYMENT_POLL_INTERVAL_MS: '200',
   RATE_LIMIT_AUTHENTICATED_PER_HOUR: '1000000',
   RATE_LIMIT_ANONYMOUS_PER_HOUR: '1000000',
   SECRETS_ENCRYPTION_KEY: crypto.randomBytes(32).toString('base64'),
   DOWNLOAD_URL_SECRET: crypto.randomBytes(32).toString('hex'),
 };
+/** CPU seconds (user + system) of a local process, or null when /proc cannot tell. */
+const cpuSeconds = (pid: number | undefined): number | null => {
+  if (pid === undefined) return null;
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return null;
+  }
+};
+const backendCpu = async (sql: postgres.Sql) => {
+  const rows = await sql<{ pid: number }[]>`select pid from pg_stat_activity where datname = ${name}`;
+  return new Map(rows.map((r) => [r.pid, cpuSeconds(r.pid)]));
+};
+
 const a = await startServer(common);
 const b = await startServer(common);
 const db = postgres(databaseUrl, { max: 2, onnotice: () => {} });
@@ -43,6 +62,9 @@ try {
   const appId = ((await appRes.json()) as { app: { id: string } }).app.id;
   const packages = await Promise.all(Array.from({ length: N }, (_, i) => buildApkg({ version: `1.0.${i}` })));
 
+  const serverCpu = () => [a.child.pid, b.child.pid].map(cpuSeconds).reduce<number | null>((sum, c) => (sum === null || c === null ? null : sum + c), 0);
+  const serverCpu0 = serverCpu();
+  const backendCpu0 = await backendCpu(admin);
   const started = performance.now();
   let next = 0;
   const uploader = async (server: string) => {
@@ -63,18 +85,27 @@ try {
     await new Promise((r) => setTimeout(r, 50));
   }
   const finished = performance.now();
+  const serverCpu1 = serverCpu();
+  const backendCpu1 = await backendCpu(admin);
   const [dups] = await db`select count(*)::int as n from (select deployment_id from deployment_events where message like 'Picked up by a worker%' group by deployment_id having count(*) > 1) x`;
   const [attempts] = await db`select max(attempts)::int as max, count(*) filter (where status = 'failed')::int as failed from deployments`;
-  const [workers] = await db`select count(distinct split_part(message, ' ', 1))::int as n from deployment_events`;
-  void workers;
   const seconds = (finished - started) / 1000;
   console.log(`deployments: ${N} through 2 processes (${common.DEPLOYMENT_CONCURRENCY} concurrent jobs each), PostgreSQL`);
   console.log(`uploads accepted in ${((uploaded - started) / 1000).toFixed(2)} s; all completed after ${seconds.toFixed(2)} s`);
   console.log(`throughput: ${(N / seconds).toFixed(1)} deployments/s end to end (goal ≥ 20)`);
   console.log(`jobs run twice: ${dups.n}; max attempts: ${attempts.max}; failed: ${attempts.failed} (goal: 0 / 1 / 0)`);
+  let pgSeconds: number | null = 0;
+  for (const [pid, end] of backendCpu1) pgSeconds = end === null || pgSeconds === null ? null : pgSeconds + end - (backendCpu0.get(pid) ?? 0);
+  if (serverCpu0 !== null && serverCpu1 !== null && pgSeconds !== null && backendCpu1.size > 0) {
+    const perDeployment = (s: number) => ((s * 1000) / N).toFixed(1);
+    console.log(
+      `CPU per deployment (upload + run): servers ${perDeployment(serverCpu1 - serverCpu0)} ms, PostgreSQL ${perDeployment(pgSeconds)} ms; load average ${fs.readFileSync('/proc/loadavg', 'utf8').split(' ')[0]} on ${os.availableParallelism()} CPUs`,
+    );
+  }
 } finally {
   await Promise.all([a.stop(), b.stop()]);
   await db.end();
   await admin.unsafe(`drop database if exists ${name} with (force)`);
   await admin.end();
+  fs.rmSync(dataDir, { recursive: true, force: true });
 }

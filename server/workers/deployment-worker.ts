@@ -1,5 +1,7 @@
 // The in-process deployment worker (DEPLOYMENT_WORKER=inline): up to DEPLOYMENT_CONCURRENCY jobs at
-// once, woken by NOTIFY on new deployments and by a timer (expired leases, missed wake-ups).
+// once, woken at once by NOTIFY on new deployments and by a timer (expired leases, missed wake-ups).
+// A finished job frees a slot and claims again, unless the last claim found the queue empty and no
+// wake-up came since (an idle worker does not query the queue after every job).
 import crypto from 'node:crypto';
 import os from 'node:os';
 import type { DatabaseHandle } from '../../db/client.ts';
@@ -34,20 +36,32 @@ export async function startDeploymentWorker(services: Services, database: Pick<D
   const running = new Set<Promise<void>>();
   let wakeRequested = false;
   let draining = false;
+  /** Wake-ups (NOTIFY, timer) so far; `emptyAt` is the count when a claim last found nothing. */
+  let wakeups = 0;
+  let emptyAt = -1;
 
+  const wake = () => {
+    wakeups++;
+    fill();
+  };
   const fill = () => {
     if (stopping) return;
     if (draining) {
       wakeRequested = true;
       return;
     }
+    if (emptyAt === wakeups) return; // the queue was empty and nothing woke us since
     draining = true;
     wakeRequested = false;
     void (async () => {
       try {
         while (!stopping && running.size < cfg.concurrency) {
+          const seen = wakeups;
           const claimed = await claimNextDeployment(services.db, { workerId, leaseSeconds: cfg.leaseSeconds, maxAttempts: cfg.maxAttempts });
-          if (!claimed) break;
+          if (!claimed) {
+            emptyAt = seen;
+            break;
+          }
           const job = runDeployment(services, claimed, { workerId, leaseSeconds: cfg.leaseSeconds, signal: shutdown.signal })
             .then(
               (outcome) => {
@@ -74,10 +88,10 @@ export async function startDeploymentWorker(services: Services, database: Pick<D
     })();
   };
 
-  const unlisten = await database.listen(DEPLOYMENTS_QUEUED_CHANNEL, () => fill());
-  const timer = setInterval(fill, cfg.pollIntervalMs);
+  const unlisten = await database.listen(DEPLOYMENTS_QUEUED_CHANNEL, wake);
+  const timer = setInterval(wake, cfg.pollIntervalMs);
   timer.unref();
-  fill();
+  wake();
   services.log.info({ workerId, concurrency: cfg.concurrency }, 'deployment worker started');
 
   return {

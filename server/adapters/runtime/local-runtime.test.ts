@@ -138,6 +138,38 @@ describe('LocalRuntime.deploy', () => {
     expect(await listApp()).toEqual(['1.0.0', 'current.json']);
   });
 
+  it('installs a large package through a temp file and streams large entries, with the same result', async () => {
+    const runtime = new LocalRuntime({ storage, dataDir, maxInMemoryPackageBytes: 0 });
+    const bigEnv = `BIG=${'x'.repeat(300 * 1024)}\nSMALL=package-value\n`;
+    const request = await storedPackage({ env: bigEnv, entries: [{ name: 'data/zeros.bin', zeros: 512 * 1024 }] });
+    const { log, lines } = collector();
+
+    const result = await runtime.deploy(request, log, signal());
+
+    const installPath = path.join(appDir(), '1.0.0');
+    expect((await fs.stat(path.join(installPath, 'data/zeros.bin'))).size).toBe(512 * 1024);
+    expect(await fs.readFile(path.join(installPath, '.env'), 'utf8')).toBe(bigEnv);
+    // The .env of more than 256 KiB was kept while it streamed to disk, and read.
+    expect(result.envSources).toMatchObject({ BIG: 'package', SMALL: 'package' });
+    expect(lines.map((l) => l.message).some((m) => /^Unpacked \d+ files \(\d+ bytes\)$/.test(m))).toBe(true);
+    expect(await listApp()).toEqual(['1.0.0', 'current.json']);
+  });
+
+  it('ignores a .env over 1 MiB and refuses conflicting entries', async () => {
+    const runtime = new LocalRuntime({ storage, dataDir });
+    const { log, lines } = collector();
+    const result = await runtime.deploy(await storedPackage({ env: `HUGE=${'y'.repeat(1024 * 1024)}\n` }), log, signal());
+    expect(lines).toContainEqual({ level: 'warn', message: '.env is larger than 1 MiB; it is ignored' });
+    expect(result.envSources).not.toHaveProperty('HUGE');
+
+    for (const entries of [[{ name: 'agent.yaml/', directory: true }], [{ name: 'src/main.py/inner.txt', content: 'x' }], [{ name: 'README.md', content: 'again' }]]) {
+      await expect(runtime.deploy(await storedPackage({ version: '2.0.0', entries }), collector().log, signal())).rejects.toThrow(
+        /^Package contains a duplicate or conflicting entry: /,
+      );
+    }
+    expect(await listApp()).toEqual(['1.0.0', 'current.json']);
+  });
+
   it('keeps the previous install for rollback and removes older ones', async () => {
     const runtime = new LocalRuntime({ storage, dataDir });
     const first = await storedPackage({ version: '1.0.0' });
@@ -242,10 +274,31 @@ describe('LocalRuntime.deploy', () => {
     await expect(fs.lstat(path.join(appDir(), '1.0.0'))).rejects.toThrow();
   });
 
+  it.each([
+    ['in memory', {}],
+    ['through a temp file', { maxInMemoryPackageBytes: 0 }],
+  ])('refuses entries whose headers lie about their size (%s)', async (_label, options) => {
+    const runtime = new LocalRuntime({ storage, dataDir, ...options });
+    const content = 'print("hello")\n'.repeat(20);
+    for (const [declaredUncompressedSize, message] of [
+      [content.length - 10, /^Invalid APKG format: reported size mismatch \(too many bytes in the stream\. expected \d+\. got at least \d+\)$/],
+      [content.length + 10, /^Invalid APKG format: reported size mismatch \(not enough bytes in the stream\. expected \d+\. got only \d+\)$/],
+    ] as const) {
+      const request = await storedPackage({ entries: [{ name: 'src/lies.py', content, declaredUncompressedSize }] });
+      await expect(runtime.deploy(request, collector().log, signal())).rejects.toThrow(message);
+      expect(await listApp()).toEqual([]);
+    }
+  });
+
   it('stops unpacking past the inflated size limit', async () => {
     const runtime = new LocalRuntime({ storage, dataDir, maxInflatedBytes: 64 * 1024 });
     const request = await storedPackage({ entries: [{ name: 'data/zeros.bin', zeros: 1024 * 1024 }] });
     await expect(runtime.deploy(request, collector().log, signal())).rejects.toThrow(/inflates to more than 65536 bytes/);
+    expect(await listApp()).toEqual([]);
+
+    // Small entries count toward the same limit.
+    const tight = new LocalRuntime({ storage, dataDir, maxInflatedBytes: 1000 });
+    await expect(tight.deploy(await storedPackage(), collector().log, signal())).rejects.toThrow(/inflates to more than 1000 bytes/);
     expect(await listApp()).toEqual([]);
   });
 

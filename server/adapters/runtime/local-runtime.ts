@@ -1,19 +1,22 @@
 // The embedded runtime (no RUNTIME_URL): installs each deployed package under
 // DATA_DIR/runtime/<agentAppId>/<version> and records the live version in current.json.
 //
-// deploy(): the package is streamed from storage to a private temp file while its size and SHA-256
-// are checked; it is unpacked with yauzl into a staging folder (no zip slip, absolute paths or
-// symlinks; inflated bytes counted, 1 GiB at most); the install is checked (agent.yaml, entrypoint
-// module or declared surfaces); the effective environment (deployment env > secrets provider >
-// package .env > base env) is written to <install>/.pixell/runtime-env.json (mode 0600); then the
-// staging folder is renamed over the version folder, current.json is replaced atomically, and older
-// installs are removed except the previous one (rollback). Logs name keys and sources, never values.
-// Running the agent process itself is the job of a process supervisor reading these files.
+// deploy(): the package is streamed from storage while its size and SHA-256 are checked, into memory
+// when it is small (up to 2 MiB by default), else into a private temp file; it is unpacked with yauzl
+// into a staging folder (no zip slip, absolute paths or symlinks; inflated bytes counted, 1 GiB at
+// most); the install is checked against the list of unpacked entries (agent.yaml, entrypoint module
+// or declared surfaces; agent.yaml and .env are kept from the unpacking, not read back); the
+// effective environment (deployment env > secrets provider > package .env > base env) is written to
+// <install>/.pixell/runtime-env.json (mode 0600); then the staging folder is renamed over the version
+// folder, current.json is replaced atomically, and older installs are removed except the previous
+// one (rollback). Logs name keys and sources, never values. Running the agent process itself is the
+// job of a process supervisor reading these files.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
-import { Transform, type TransformCallback } from 'node:stream';
+import zlib from 'node:zlib';
+import { Transform, Writable, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import YAML from 'yaml';
 import yauzl from 'yauzl';
@@ -37,6 +40,8 @@ export type LocalRuntimeOptions = {
   /** Limits (apkg-format.md §6); defaults 1 GiB inflated, 10,000 entries. */
   maxInflatedBytes?: number;
   maxEntries?: number;
+  /** Packages up to this size are downloaded into memory instead of a temp file (default 2 MiB). */
+  maxInMemoryPackageBytes?: number;
 };
 
 /** DATA_DIR/runtime/<agentAppId>/current.json */
@@ -66,6 +71,11 @@ const DEFAULT_MAX_INFLATED_BYTES = 1024 ** 3;
 const DEFAULT_MAX_ENTRIES = 10_000;
 const MAX_DOTENV_BYTES = 1024 ** 2;
 const MAX_MANIFEST_BYTES = 1024 ** 2;
+const DEFAULT_MAX_IN_MEMORY_PACKAGE_BYTES = 2 * 1024 ** 2;
+/** Entries up to this (declared, and enforced) inflated size are written in one call. */
+const SMALL_ENTRY_BYTES = 256 * 1024;
+/** Entries kept in memory while unpacking, for the install check and the environment. */
+const KEPT_ENTRIES: Record<string, number> = { 'agent.yaml': MAX_MANIFEST_BYTES, '.env': MAX_DOTENV_BYTES };
 /** Leftovers of crashed deploys (staging/download/trash) older than this are removed. */
 const STALE_TEMP_MS = 60 * 60 * 1000;
 const TEMP_PREFIXES = ['.staging-', '.download-', '.trash-', '.current-'];
@@ -82,6 +92,7 @@ export class LocalRuntime implements RuntimeAdapter {
   readonly #secretsProvider: SecretsProvider | undefined;
   readonly #maxInflatedBytes: number;
   readonly #maxEntries: number;
+  readonly #maxInMemoryPackageBytes: number;
   /** Deploys of one app run one after the other (per process). */
   readonly #appLocks = new Map<string, Promise<unknown>>();
 
@@ -92,6 +103,7 @@ export class LocalRuntime implements RuntimeAdapter {
     this.#secretsProvider = options.secretsProvider;
     this.#maxInflatedBytes = options.maxInflatedBytes ?? DEFAULT_MAX_INFLATED_BYTES;
     this.#maxEntries = options.maxEntries ?? DEFAULT_MAX_ENTRIES;
+    this.#maxInMemoryPackageBytes = options.maxInMemoryPackageBytes ?? DEFAULT_MAX_IN_MEMORY_PACKAGE_BYTES;
   }
 
   deploy(request: RuntimeDeployRequest, log: RuntimeLog, signal: AbortSignal): Promise<RuntimeDeployResult> {
@@ -141,18 +153,18 @@ export class LocalRuntime implements RuntimeAdapter {
     const stagingDir = path.join(appDir, `.staging-${tag}`);
 
     try {
-      await this.#download(request, archivePath, log, signal);
+      const archive = await this.#download(request, archivePath, log, signal);
       if (signal.aborted) throw aborted();
       await fsp.mkdir(stagingDir, { mode: 0o750 });
-      const { files, bytes } = await this.#unpack(archivePath, stagingDir, signal);
-      log('info', `Unpacked ${files} files (${bytes} bytes)`);
-      await fsp.rm(archivePath, { force: true });
+      const tree = await this.#unpack(archive, stagingDir, signal);
+      log('info', `Unpacked ${tree.files.size} files (${tree.bytes} bytes)`);
+      if (typeof archive === 'string') await fsp.rm(archivePath, { force: true });
       if (signal.aborted) throw aborted();
 
-      const manifest = await checkInstall(stagingDir, log);
+      const manifest = checkInstall(tree, log);
       log('info', `Manifest: agent ${manifest.name}, ${manifest.summary}`);
 
-      const env = await this.#buildEnv(request, stagingDir, log, signal);
+      const env = await this.#buildEnv(request, tree, log, signal);
       const envFile: RuntimeEnvFile = {
         agentAppId: request.agentAppId,
         deploymentId: request.deploymentId,
@@ -160,7 +172,7 @@ export class LocalRuntime implements RuntimeAdapter {
         env: env.values,
         sources: env.sources,
       };
-      await writePrivateFile(path.join(stagingDir, RUNTIME_ENV_FILE), JSON.stringify(envFile, null, 2) + '\n');
+      await writePrivateFile(stagingDir, tree, RUNTIME_ENV_FILE, JSON.stringify(envFile, null, 2) + '\n');
       log('info', describeEnvSources(env.sources));
       if (signal.aborted) throw aborted();
 
@@ -188,7 +200,8 @@ export class LocalRuntime implements RuntimeAdapter {
     }
   }
 
-  async #download(request: RuntimeDeployRequest, archivePath: string, log: RuntimeLog, signal: AbortSignal): Promise<void> {
+  /** Downloads and verifies the package: its bytes when small, else the path of a private temp file. */
+  async #download(request: RuntimeDeployRequest, archivePath: string, log: RuntimeLog, signal: AbortSignal): Promise<Buffer | string> {
     log('info', `Downloading package (${request.packageSize} bytes)`);
     let body;
     try {
@@ -198,8 +211,19 @@ export class LocalRuntime implements RuntimeAdapter {
       throw err;
     }
     const verifier = new HashingCounter(request.packageSize);
+    const inMemory = request.packageSize <= this.#maxInMemoryPackageBytes;
+    const chunks: Buffer[] = [];
     try {
-      await pipeline(body, verifier, fs.createWriteStream(archivePath, { flags: 'wx', mode: 0o600 }), { signal });
+      // At most packageSize bytes get past the verifier, so the in-memory copy is bounded.
+      const sink = inMemory
+        ? new Writable({
+            write(chunk: Buffer, _encoding, callback) {
+              chunks.push(chunk);
+              callback();
+            },
+          })
+        : fs.createWriteStream(archivePath, { flags: 'wx', mode: 0o600 });
+      await pipeline(body, verifier, sink, { signal });
     } catch (err) {
       body.destroy();
       if (err instanceof ObjectTooLargeError) throw new Error(`Package size mismatch: expected ${request.packageSize} bytes, storage returned more`, { cause: err });
@@ -213,24 +237,27 @@ export class LocalRuntime implements RuntimeAdapter {
       throw new Error(`Package checksum mismatch: expected SHA-256 ${expected}, got ${verifier.sha256}`);
     }
     log('info', `Checksum ok (SHA-256 ${expected})`);
+    return inMemory ? Buffer.concat(chunks) : archivePath;
   }
 
-  async #unpack(archivePath: string, targetDir: string, signal: AbortSignal): Promise<{ files: number; bytes: number }> {
+  async #unpack(archive: Buffer | string, targetDir: string, signal: AbortSignal): Promise<InstallTree> {
     let zip: yauzl.ZipFile;
+    const zipOptions = { lazyEntries: true, autoClose: false, decodeStrings: false, validateEntrySizes: true, strictFileNames: true } as const;
     try {
-      zip = await yauzl.openPromise(archivePath, {
-        lazyEntries: true,
-        autoClose: false,
-        decodeStrings: false,
-        validateEntrySizes: true,
-        strictFileNames: true,
-      });
+      zip = typeof archive === 'string' ? await yauzl.openPromise(archive, zipOptions) : await yauzl.fromBufferPromise(archive, zipOptions);
     } catch (err) {
       throw new PackageError(describeZipError(err), { cause: err });
     }
-    let files = 0;
+    const tree: InstallTree = { files: new Map(), dirs: new Set(), kept: new Map(), bytes: 0 };
     let entries = 0;
     const counter = { bytes: 0 };
+    // Folders are created once each (the staging folder is new and only this deploy writes to it).
+    const ensureDir = async (relative: string) => {
+      if (relative === '' || tree.dirs.has(relative)) return;
+      await fsp.mkdir(path.join(targetDir, ...relative.split('/')), { recursive: true, mode: 0o755 });
+      const parts = relative.split('/');
+      for (let i = 1; i <= parts.length; i++) tree.dirs.add(parts.slice(0, i).join('/'));
+    };
     try {
       if (zip.entryCount > this.#maxEntries) throw new PackageError(`Package has too many entries: ${zip.entryCount} (the limit is ${this.#maxEntries})`);
       for await (const entry of zip.eachEntry()) {
@@ -252,17 +279,35 @@ export class LocalRuntime implements RuntimeAdapter {
         if (!target.startsWith(targetDir + path.sep)) throw new PackageError(`Refusing to unpack unsafe entry ${show(name)}: it resolves outside the install folder`);
         try {
           if (isDirectory) {
-            await fsp.mkdir(target, { recursive: true, mode: 0o755 });
+            if (tree.files.has(relative)) throw Object.assign(new Error('conflicting entry'), { code: 'EEXIST' });
+            await ensureDir(relative);
             continue;
           }
           if (entry.isEncrypted()) throw new PackageError(`Entry ${show(name)} is encrypted: encrypted packages are not supported`);
           if (!entry.canDecodeFileData()) throw new PackageError(`Entry ${show(name)} uses an unsupported compression method (${entry.compressionMethod})`);
-          await fsp.mkdir(path.dirname(target), { recursive: true, mode: 0o755 });
+          if (tree.dirs.has(relative)) throw Object.assign(new Error('conflicting entry'), { code: 'EISDIR' });
+          await ensureDir(relative.includes('/') ? relative.slice(0, relative.lastIndexOf('/')) : '');
           const unixMode = (entry.externalFileAttributes >>> 16) & 0o777;
           const mode = unixMode & 0o111 ? 0o755 : 0o644;
-          const stream = await zip.openReadStreamPromise(entry, {});
-          await pipeline(stream, new InflateCounter(counter, this.#maxInflatedBytes), fs.createWriteStream(target, { flags: 'wx', mode }), { signal });
-          files++;
+          const before = counter.bytes;
+          const keepLimit = KEPT_ENTRIES[relative];
+          if (entry.uncompressedSize <= SMALL_ENTRY_BYTES) {
+            // Small: inflated in memory (never past the declared size), written in one call.
+            const data = typeof archive === 'string' ? await readEntryStream(zip, entry) : await readEntryFromBuffer(zip, archive, entry);
+            counter.bytes += data.length;
+            if (counter.bytes > this.#maxInflatedBytes) throw tooLarge(this.#maxInflatedBytes);
+            await writeNewFile(target, data, mode);
+            if (keepLimit !== undefined && data.length <= keepLimit) tree.kept.set(relative, data);
+          } else {
+            const stream = await zip.openReadStreamPromise(entry, {});
+            const keep = keepLimit === undefined ? null : new KeepBytes(keepLimit);
+            const counting = new InflateCounter(counter, this.#maxInflatedBytes);
+            const sink = fs.createWriteStream(target, { flags: 'wx', mode });
+            await (keep ? pipeline(stream, counting, keep, sink, { signal }) : pipeline(stream, counting, sink, { signal }));
+            const kept = keep?.bytes();
+            if (kept) tree.kept.set(relative, kept);
+          }
+          tree.files.set(relative, counter.bytes - before);
         } catch (err) {
           const code = (err as NodeJS.ErrnoException).code;
           if (code === 'EEXIST' || code === 'EISDIR' || code === 'ENOTDIR') {
@@ -279,21 +324,20 @@ export class LocalRuntime implements RuntimeAdapter {
     } finally {
       zip.close();
     }
-    return { files, bytes: counter.bytes };
+    tree.bytes = counter.bytes;
+    return tree;
   }
 
-  async #buildEnv(request: RuntimeDeployRequest, installDir: string, log: RuntimeLog, signal: AbortSignal) {
+  async #buildEnv(request: RuntimeDeployRequest, tree: InstallTree, log: RuntimeLog, signal: AbortSignal) {
     let packageEnv: Record<string, string> = {};
-    const dotenvPath = path.join(installDir, '.env');
-    const stat = await fsp.lstat(dotenvPath).catch(() => null);
-    if (!stat) log('warn', 'The package has no .env file');
-    else if (!stat.isFile()) log('warn', '.env is not a regular file; it is ignored');
-    else if (stat.size > MAX_DOTENV_BYTES) log('warn', '.env is larger than 1 MiB; it is ignored');
-    else {
-      const parsed = parseDotenv(await fsp.readFile(dotenvPath, 'utf8'));
+    const dotenv = tree.kept.get('.env');
+    if (dotenv) {
+      const parsed = parseDotenv(dotenv.toString('utf8'));
       for (const warning of parsed.warnings) log('warn', warning);
       packageEnv = parsed.values;
-    }
+    } else if (tree.files.has('.env')) log('warn', '.env is larger than 1 MiB; it is ignored');
+    else if (tree.dirs.has('.env')) log('warn', '.env is not a regular file; it is ignored');
+    else log('warn', 'The package has no .env file');
     let providerEnv: Record<string, string> = {};
     if (this.#secretsProvider) {
       try {
@@ -312,14 +356,14 @@ export class LocalRuntime implements RuntimeAdapter {
 
 const MODULE_SUFFIXES = ['.py', '/__init__.py', '.js', '.mjs', '.cjs', '.ts', '/index.js', '.go'];
 
-async function checkInstall(dir: string, log: RuntimeLog): Promise<{ name: string; summary: string }> {
-  const manifestPath = path.join(dir, 'agent.yaml');
-  const stat = await fsp.lstat(manifestPath).catch(() => null);
-  if (!stat || !stat.isFile()) throw new Error('Required file missing: agent.yaml');
-  if (stat.size > MAX_MANIFEST_BYTES) throw new Error('agent.yaml is too large (over 1 MiB)');
+function checkInstall(tree: InstallTree, log: RuntimeLog): { name: string; summary: string } {
+  const manifestSize = tree.files.get('agent.yaml');
+  if (manifestSize === undefined) throw new Error('Required file missing: agent.yaml');
+  const manifest = tree.kept.get('agent.yaml');
+  if (manifestSize > MAX_MANIFEST_BYTES || !manifest) throw new Error('agent.yaml is too large (over 1 MiB)');
   let doc: unknown;
   try {
-    doc = YAML.parse(await fsp.readFile(manifestPath, 'utf8'));
+    doc = YAML.parse(manifest.toString('utf8'));
   } catch (err) {
     throw new Error(`Invalid YAML in agent.yaml: ${errorMessage(err).split('\n')[0]}`, { cause: err });
   }
@@ -327,20 +371,24 @@ async function checkInstall(dir: string, log: RuntimeLog): Promise<{ name: strin
   const name = doc.name;
   if (typeof name !== 'string' || name.trim() === '') throw new Error('agent.yaml: name - Field required');
 
-  const exists = async (rel: string) => (await fsp.lstat(path.join(dir, ...rel.split('/'))).catch(() => null)) !== null;
-  const moduleFound = async (spec: string, surface?: string) => {
+  // A file or folder of the install, by its path inside it (what was unpacked, not read back).
+  const exists = (rel: string) => {
+    const key = path.posix.join('.', ...rel.split('/'));
+    return tree.files.has(key) || tree.dirs.has(key);
+  };
+  const moduleFound = (spec: string, surface?: string) => {
     const modulePath = spec.split(':')[0].replace(/\./g, '/');
     const base = modulePath.split('/').pop() ?? modulePath;
     for (const suffix of MODULE_SUFFIXES) {
-      if (await exists(modulePath + suffix)) return true;
+      if (exists(modulePath + suffix)) return true;
       // pixell-kit copies surface modules under dist/<surface>/
-      if (surface && (await exists(`dist/${surface}/${base}${suffix}`))) return true;
+      if (surface && exists(`dist/${surface}/${base}${suffix}`)) return true;
     }
     return false;
   };
 
   const entrypoint = typeof doc.entrypoint === 'string' && doc.entrypoint.trim() !== '' ? doc.entrypoint.trim() : null;
-  if (entrypoint !== null && !(await moduleFound(entrypoint))) {
+  if (entrypoint !== null && !moduleFound(entrypoint)) {
     throw new Error(`Entrypoint module not found in package: ${entrypoint.split(':')[0].replace(/\./g, '/')}`);
   }
 
@@ -349,20 +397,20 @@ async function checkInstall(dir: string, log: RuntimeLog): Promise<{ name: strin
   if (rest) {
     const entry = typeof rest.entry === 'string' ? rest.entry : null;
     // `entry: function` (no module) lives in the entrypoint module.
-    declared.push({ surface: 'rest', found: entry === null ? false : entry.includes(':') ? await moduleFound(entry, 'rest') : entrypoint !== null });
+    declared.push({ surface: 'rest', found: entry === null ? false : entry.includes(':') ? moduleFound(entry, 'rest') : entrypoint !== null });
   }
   const a2a = isRecord(doc.a2a) ? doc.a2a : null;
   if (a2a) {
     const specs = ['service', 'entry', 'http_server'].map((k) => a2a[k]).filter((v): v is string => typeof v === 'string' && v.includes(':'));
     let found = false;
-    for (const spec of specs) if (!found && (await moduleFound(spec, 'a2a'))) found = true;
+    for (const spec of specs) if (!found && moduleFound(spec, 'a2a')) found = true;
     declared.push({ surface: 'a2a', found });
   }
   const ui = isRecord(doc.ui) ? doc.ui : null;
   if (ui) {
     const uiPath = typeof ui.path === 'string' ? ui.path.replace(/\\/g, '/').replace(/^(?:\.\/)+/, '').replace(/\/+$/, '') : '';
     const safe = uiPath !== '' && unsafePathReason(uiPath) === null;
-    declared.push({ surface: 'ui', found: (safe && (await exists(uiPath))) || (await exists('dist/ui')) });
+    declared.push({ surface: 'ui', found: (safe && exists(uiPath)) || exists('dist/ui') });
   }
 
   if (entrypoint === null) {
@@ -396,6 +444,43 @@ async function publishDirectory(staging: string, target: string, trash: string):
   if (movedAside) await fsp.rm(trash, { recursive: true, force: true });
 }
 
+/** A small entry through yauzl's stream (checked against its declared size). */
+async function readEntryStream(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of await zip.openReadStreamPromise(entry, {})) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+/**
+ * A small entry of an archive held in memory: its bytes sliced from the buffer (yauzl checks the
+ * local header and the bounds) and inflated in one call, with yauzl's size checks: never more than
+ * the declared size is produced, and less is an error.
+ */
+async function readEntryFromBuffer(zip: yauzl.ZipFile, archive: Buffer, entry: yauzl.Entry): Promise<Buffer> {
+  const { fileDataStart } = await zip.readLocalFileHeaderPromise(entry, { minimal: true });
+  const raw = archive.subarray(fileDataStart, fileDataStart + entry.compressedSize);
+  if (entry.compressionMethod === 0) return raw; // stored: yauzl checked compressedSize === uncompressedSize
+  const expected = entry.uncompressedSize;
+  let data: Buffer;
+  try {
+    data = zlib.inflateRawSync(raw, { maxOutputLength: Math.max(1, expected) });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+      throw new Error(`too many bytes in the stream. expected ${expected}. got at least ${expected + 1}`, { cause: err });
+    }
+    throw err;
+  }
+  if (data.length !== expected) {
+    throw new Error(data.length > expected ? `too many bytes in the stream. expected ${expected}. got at least ${data.length}` : `not enough bytes in the stream. expected ${expected}. got only ${data.length}`);
+  }
+  return data;
+}
+
+/** Creates `file` (failing if it exists) with `data`: fs.writeFile's callback form, lighter than a FileHandle. */
+function writeNewFile(file: string, data: Buffer, mode: number): Promise<void> {
+  return new Promise((resolve, reject) => fs.writeFile(file, data, { flag: 'wx', mode }, (err) => (err ? reject(err) : resolve())));
+}
+
 async function writeFileAtomic(file: string, content: string, temp: string): Promise<void> {
   try {
     await fsp.writeFile(temp, content, { flag: 'wx', mode: 0o644, flush: true });
@@ -406,10 +491,12 @@ async function writeFileAtomic(file: string, content: string, temp: string): Pro
   }
 }
 
-/** Written fresh with mode 0600 (a file of that name shipped in the package is replaced). */
-async function writePrivateFile(file: string, content: string): Promise<void> {
-  await fsp.mkdir(path.dirname(file), { recursive: true, mode: 0o755 });
-  await fsp.rm(file, { recursive: true, force: true });
+/** Written fresh with mode 0600 into the unpacked `tree` (a file of that name shipped in the package is replaced). */
+async function writePrivateFile(dir: string, tree: InstallTree, relative: string, content: string): Promise<void> {
+  const file = path.join(dir, relative);
+  const parent = path.posix.dirname(relative.split(path.sep).join('/'));
+  if (!tree.dirs.has(parent)) await fsp.mkdir(path.dirname(file), { recursive: true, mode: 0o755 });
+  if (tree.files.has(relative) || tree.dirs.has(relative)) await fsp.rm(file, { recursive: true, force: true });
   await fsp.writeFile(file, content, { flag: 'wx', mode: 0o600 });
   await fsp.chmod(file, 0o600);
 }
@@ -487,8 +574,39 @@ function show(name: string): string {
 // --- streams -------------------------------------------------------------------------------------
 
 
+/** What was unpacked: files (relative path → inflated size), folders, and the entries kept in memory. */
+type InstallTree = { files: Map<string, number>; dirs: Set<string>; kept: Map<string, Buffer>; bytes: number };
+
 /** A problem with the package itself (the message says what is wrong with it). */
 class PackageError extends Error {}
+
+function tooLarge(limit: number): PackageError {
+  return new PackageError(`Package inflates to more than ${limit} bytes (the limit); refusing to unpack it`);
+}
+
+/** Passes bytes through and keeps a copy of them while they stay within `limit`. */
+class KeepBytes extends Transform {
+  readonly #limit: number;
+  #chunks: Buffer[] | null = [];
+  #size = 0;
+
+  constructor(limit: number) {
+    super();
+    this.#limit = limit;
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    this.#size += chunk.length;
+    if (this.#size > this.#limit) this.#chunks = null;
+    else this.#chunks?.push(chunk);
+    callback(null, chunk);
+  }
+
+  /** The bytes, or null past the limit. */
+  bytes(): Buffer | null {
+    return this.#chunks ? Buffer.concat(this.#chunks) : null;
+  }
+}
 
 /** Counts inflated bytes across all entries (headers can lie) and stops past the limit. */
 class InflateCounter extends Transform {
@@ -504,7 +622,7 @@ class InflateCounter extends Transform {
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
     this.#total.bytes += chunk.length;
     if (this.#total.bytes > this.#limit) {
-      callback(new PackageError(`Package inflates to more than ${this.#limit} bytes (the limit); refusing to unpack it`));
+      callback(tooLarge(this.#limit));
       return;
     }
     callback(null, chunk);

@@ -1,7 +1,9 @@
 // Claims the oldest runnable deployment in a short transaction with FOR UPDATE SKIP LOCKED: a queued
 // one, or a processing one whose lease expired (its worker died). The lease is renewed by the worker;
 // a job whose attempts are used up is failed (and refunded) instead of being run again.
-import { sql } from 'drizzle-orm';
+// One statement finds, locks and updates the row; the "picked up" event and the deployment.started
+// webhook are then written together (pipelined on PostgreSQL) before the commit.
+import { getTableColumns, sql } from 'drizzle-orm';
 import { queryRows, type Db } from '../../../db/client.ts';
 import { deployments } from '../../../db/schema/index.ts';
 import { recordDeploymentEvent } from './deployment-events.ts';
@@ -10,40 +12,60 @@ import { failDeployment } from './finish-deployment.ts';
 
 export type ClaimOptions = { workerId: string; leaseSeconds: number; maxAttempts: number };
 
-export async function claimNextDeployment(db: Db, opts: ClaimOptions): Promise<typeof deployments.$inferSelect | null> {
+type DeploymentRow = typeof deployments.$inferSelect;
+
+const deploymentColumns = Object.entries(getTableColumns(deployments));
+
+/** A deployments row as returned by raw SQL (column names), mapped like a drizzle select. */
+function toDeploymentRow(raw: Record<string, unknown>): DeploymentRow {
+  const row: Record<string, unknown> = {};
+  for (const [key, column] of deploymentColumns) {
+    const value = raw[column.name];
+    row[key] = value === null || value === undefined ? null : column.mapFromDriverValue(value);
+  }
+  return row as DeploymentRow;
+}
+
+export async function claimNextDeployment(db: Db, opts: ClaimOptions): Promise<DeploymentRow | null> {
   for (;;) {
     const claimed = await db.transaction(async (tx) => {
-      const [row] = await queryRows<{ id: string; attempts: number; status: string }>(
+      const [found] = await queryRows<{ candidate_id: string; candidate_status: string; id: string | null } & Record<string, unknown>>(
         tx,
-        sql`select id, attempts, status from deployments
-            where status = 'queued' or (status = 'processing' and lease_expires_at < now())
-            order by queued_at
-            limit 1
-            for update skip locked`,
+        sql`with candidate as (
+              select id, status, attempts from deployments
+              where status = 'queued' or (status = 'processing' and lease_expires_at < now())
+              order by queued_at
+              limit 1
+              for update skip locked
+            ),
+            claimed as (
+              update deployments d
+              set status = 'processing',
+                  attempts = d.attempts + 1,
+                  lease_owner = ${opts.workerId},
+                  lease_expires_at = now() + make_interval(secs => ${opts.leaseSeconds}),
+                  started_at = coalesce(d.started_at, now()),
+                  updated_at = now()
+              from candidate c
+              where d.id = c.id and not (c.status = 'processing' and c.attempts >= ${opts.maxAttempts})
+              returning d.*
+            )
+            select candidate.id as candidate_id, candidate.status as candidate_status, claimed.*
+            from candidate left join claimed on claimed.id = candidate.id`,
       );
-      if (!row) return null;
-      if (row.status === 'processing' && row.attempts >= opts.maxAttempts) {
-        return { kind: 'exhausted', id: row.id } as const;
-      }
-      const [updated] = await tx
-        .update(deployments)
-        .set({
-          status: 'processing',
-          attempts: sql`${deployments.attempts} + 1`,
-          leaseOwner: opts.workerId,
-          leaseExpiresAt: sql`now() + make_interval(secs => ${opts.leaseSeconds})`,
-          startedAt: sql`coalesce(${deployments.startedAt}, now())`,
-          updatedAt: sql`now()`,
-        })
-        .where(sql`${deployments.id} = ${row.id}`)
-        .returning();
-      await recordDeploymentEvent(tx, updated.id, {
-        type: 'status',
-        message: row.status === 'processing' ? `Lease expired; resuming (attempt ${updated.attempts})` : `Picked up by a worker (attempt ${updated.attempts})`,
-        level: row.status === 'processing' ? 'warn' : 'info',
-        data: { status: 'processing', attempt: updated.attempts },
-      });
-      if (row.status === 'queued') await enqueueDeploymentWebhook(tx, updated, 'deployment.started');
+      if (!found) return null;
+      if (found.id === null) return { kind: 'exhausted', id: found.candidate_id } as const;
+      const updated = toDeploymentRow(found);
+      const resumed = found.candidate_status === 'processing';
+      await Promise.all([
+        recordDeploymentEvent(tx, updated.id, {
+          type: 'status',
+          message: resumed ? `Lease expired; resuming (attempt ${updated.attempts})` : `Picked up by a worker (attempt ${updated.attempts})`,
+          level: resumed ? 'warn' : 'info',
+          data: { status: 'processing', attempt: updated.attempts },
+        }),
+        resumed ? undefined : enqueueDeploymentWebhook(tx, updated, 'deployment.started'),
+      ]);
       return { kind: 'claimed', deployment: updated } as const;
     });
     if (!claimed) return null;

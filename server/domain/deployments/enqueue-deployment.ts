@@ -1,6 +1,6 @@
 // Creates a queued deployment inside the caller's transaction: reserves its credits through the
 // ledger (402 when the balance is short — the whole transaction then rolls back), writes the
-// first event and wakes the workers.
+// first event and wakes the workers (NOTIFY, delivered on commit: idle workers claim it at once).
 import type { DbOrTx } from '../../../db/client.ts';
 import { notify } from '../../../db/client.ts';
 import { deployments } from '../../../db/schema/index.ts';
@@ -49,12 +49,15 @@ export async function enqueueDeployment(
       queuedAt: input.now,
     })
     .returning();
-  await recordDeploymentEvent(tx, deployment.id, {
-    type: 'status',
-    message: `Deployment of ${input.version} queued (${input.cost} credit${input.cost === 1 ? '' : 's'} reserved)`,
-    data: { status: 'queued' },
-  });
-  await enqueueDeploymentWebhook(tx, deployment, 'deployment.queued');
-  await notify(tx, DEPLOYMENTS_QUEUED_CHANNEL, deployment.id);
+  // Independent writes, sent together (PostgreSQL pipelines them on the transaction's connection).
+  await Promise.all([
+    recordDeploymentEvent(tx, deployment.id, {
+      type: 'status',
+      message: `Deployment of ${input.version} queued (${input.cost} credit${input.cost === 1 ? '' : 's'} reserved)`,
+      data: { status: 'queued' },
+    }),
+    enqueueDeploymentWebhook(tx, deployment, 'deployment.queued'),
+    notify(tx, DEPLOYMENTS_QUEUED_CHANNEL, deployment.id),
+  ]);
   return deployment;
 }

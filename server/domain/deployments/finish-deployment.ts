@@ -59,29 +59,39 @@ export async function failDeployment(
   });
 }
 
-/** Completes a deployment held by `workerId`: app's live version, reservation → usage, event, webhook. */
+/**
+ * Completes a deployment held by `workerId`: reservation → usage, event, webhook, the usage roll-up
+ * and the app's live version. The rows shared by every completion of the app (the day's roll-up,
+ * then the app row, which uploads to the app hold for their whole transaction) are written last, so
+ * their locks are held for the shortest time before the commit.
+ */
 export async function completeDeployment(db: Db, deploymentId: string, workerId: string, extra: { s3Url?: string | null } = {}): Promise<DeploymentRow | null> {
   return db.transaction(async (tx) => {
-    const d = await lockDeployment(tx, deploymentId);
-    if (!d || d.status !== 'processing' || d.leaseOwner !== workerId) return null;
     const at = new Date();
-    const [updated] = await tx
+    // One conditional UPDATE takes the row lock and re-checks state and owner (nothing else changes
+    // the fields the rest reads: version, package, reservation, startedAt).
+    const [d] = await tx
       .update(deployments)
       .set({ status: 'completed', currentStep: null, completedAt: at, leaseOwner: null, leaseExpiresAt: null, updatedAt: at })
-      .where(eq(deployments.id, d.id))
+      .where(and(eq(deployments.id, deploymentId), eq(deployments.status, 'processing'), eq(deployments.leaseOwner, workerId)))
       .returning();
-    if (d.packageId) await tx.update(agentApps).set({ activePackageId: d.packageId, updatedAt: at }).where(eq(agentApps.id, d.appId));
-    if (d.reservationTransactionId) {
-      await tx
-        .update(creditTransactions)
-        .set({ type: 'usage', description: sql`'Deployment of ' || ${d.version}` })
-        .where(and(eq(creditTransactions.id, d.reservationTransactionId), eq(creditTransactions.type, 'reservation')));
-    }
-    await recordDeploymentUsage(tx, d, 'completed', at);
+    if (!d) return null;
     const seconds = d.startedAt ? Math.round((at.getTime() - d.startedAt.getTime()) / 1000) : 0;
-    await recordDeploymentEvent(tx, d.id, { type: 'status', message: `Deployment completed in ${seconds}s; ${d.version} is live`, data: { status: 'completed' } });
-    await enqueueDeploymentWebhook(tx, updated, 'deployment.completed', extra);
-    return updated;
+    // Independent writes, sent together (PostgreSQL pipelines them on the transaction's connection).
+    await Promise.all([
+      d.reservationTransactionId
+        ? tx
+            .update(creditTransactions)
+            .set({ type: 'usage', description: sql`'Deployment of ' || ${d.version}` })
+            .where(and(eq(creditTransactions.id, d.reservationTransactionId), eq(creditTransactions.type, 'reservation')))
+        : undefined,
+      recordDeploymentEvent(tx, d.id, { type: 'status', message: `Deployment completed in ${seconds}s; ${d.version} is live`, data: { status: 'completed' } }),
+      enqueueDeploymentWebhook(tx, d, 'deployment.completed', extra),
+    ]);
+    await recordDeploymentUsage(tx, d, 'completed', at);
+    // Last: uploads to the app lock its row for their whole transaction.
+    if (d.packageId) await tx.update(agentApps).set({ activePackageId: d.packageId, updatedAt: at }).where(eq(agentApps.id, d.appId));
+    return d;
   });
 }
 

@@ -31,6 +31,7 @@ export async function* followDeployment(
   const onAbort = () => wake?.();
   signal.addEventListener('abort', onAbort);
   let last = afterSeq;
+  let finalSeen = false;
   try {
     while (!signal.aborted) {
       if (!pending) {
@@ -49,13 +50,18 @@ export async function* followDeployment(
         .orderBy(asc(deploymentEvents.seq))
         .limit(500);
       if (rows.length === 500) pending = true;
-      if (rows.length === 0) continue;
+      if (rows.length === 0) {
+        // A wake-up for rows already read with the final state (their NOTIFY came after the read).
+        if (finalSeen) return;
+        continue;
+      }
       const [deployment] = await ctx.db.select().from(deployments).where(eq(deployments.id, first.id));
       for (const event of rows) {
         last = event.seq;
         yield { event, deployment };
       }
-      if (!pending && FINAL.has(deployment.status)) {
+      finalSeen = FINAL.has(deployment.status);
+      if (!pending && finalSeen) {
         // Drain anything committed together with the final state, then stop.
         const tail = await ctx.db
           .select()

@@ -1,17 +1,19 @@
 // Runs the five steps of a claimed deployment. No transaction is held across the runtime call or any
-// other slow work: each step change is its own short write. The lease is renewed while it runs; when
-// renewal fails (cancelled, reaped) the work is aborted and the row is left to whoever now owns it.
-import { eq, sql } from 'drizzle-orm';
+// other slow work: step changes and log lines (the runtime's included) go through one ordered event
+// writer (deployment-events.ts) that batches them into single-statement writes; the runner does not
+// wait for those between steps, only before the final transition. The lease is
+// renewed while it runs; when renewal fails (cancelled, reaped) the work is aborted and the row is
+// left to whoever now owns it.
+import crypto from 'node:crypto';
 import { Readable } from 'node:stream';
-import type { Db } from '../../../db/client.ts';
+import { eq } from 'drizzle-orm';
 import { agentApps, deployments, packages, type DeploymentStepName, type StepState } from '../../../db/schema/index.ts';
 import type { Services } from '../context.ts';
 import { renewDeploymentLease } from './claim-next-deployment.ts';
-import { recordDeploymentEvent } from './deployment-events.ts';
+import { DeploymentEventWriter, writeDeploymentEvents } from './deployment-events.ts';
 import { STEP_LABELS } from './deployment-steps.ts';
 import { completeDeployment, failDeployment } from './finish-deployment.ts';
 import { resolveDeploymentEnv } from '../secrets/resolve-deployment-env.ts';
-import crypto from 'node:crypto';
 
 type DeploymentRow = typeof deployments.$inferSelect;
 
@@ -20,29 +22,6 @@ export type RunOptions = { workerId: string; leaseSeconds: number; signal?: Abor
 export type RunOutcome = { deploymentId: string; status: 'completed' | 'failed' | 'lost'; deployment: DeploymentRow | null; error?: string };
 
 class StepFailure extends Error {}
-
-async function setStep(db: Db, id: string, name: DeploymentStepName, status: StepState['status']) {
-  const at = new Date().toISOString();
-  await db.transaction(async (tx) => {
-    const [row] = await tx.select({ steps: deployments.steps }).from(deployments).where(eq(deployments.id, id)).for('update');
-    const steps = row.steps.map((s) =>
-      s.name !== name
-        ? s
-        : { ...s, status, startedAt: status === 'processing' ? (s.startedAt ?? at) : s.startedAt, completedAt: status === 'completed' || status === 'failed' ? at : null },
-    );
-    await tx
-      .update(deployments)
-      .set({ steps, currentStep: name, updatedAt: sql`now()` })
-      .where(eq(deployments.id, id));
-    await recordDeploymentEvent(tx, id, {
-      type: 'step',
-      step: name,
-      level: status === 'failed' ? 'error' : 'info',
-      message: `${STEP_LABELS[name]}: ${status === 'processing' ? 'started' : status}`,
-      data: { status },
-    });
-  });
-}
 
 async function hashStream(stream: Readable): Promise<{ sha256: string; size: number }> {
   const hash = crypto.createHash('sha256');
@@ -77,40 +56,58 @@ export async function runDeployment(services: Services, claimed: DeploymentRow, 
   );
   renew.unref();
 
+  // Log lines and step changes, written in the order they happen (runtime lines included).
+  const events = new DeploymentEventWriter(db, id);
   const log = (level: 'info' | 'warn' | 'error', message: string, step: DeploymentStepName, data?: Record<string, unknown>) =>
-    recordDeploymentEvent(db, id, { type: 'log', step, level, message, data });
+    events.append({ type: 'log', step, level, message, data });
+  const stepEvent = (name: DeploymentStepName, status: StepState['status']) => ({
+    type: 'step' as const,
+    step: name,
+    level: status === 'failed' ? ('error' as const) : ('info' as const),
+    message: `${STEP_LABELS[name]}: ${status === 'processing' ? 'started' : status}`,
+    data: { status },
+  });
+  const setStep = (name: DeploymentStepName, status: StepState['status']) => events.append(stepEvent(name, status), { step: name, status, at: new Date().toISOString() });
 
+  // The claimed row carries the step state: a run resumed after a lease expiry skips finished steps.
+  const finished = new Set(claimed.steps.filter((s) => s.status === 'completed').map((s) => s.name));
   let current: DeploymentStepName = 'validate_package';
   const step = async <T>(name: DeploymentStepName, work: () => Promise<T>): Promise<T> => {
     if (abort.signal.aborted) throw abort.signal.reason;
-    const state = (await db.select({ steps: deployments.steps }).from(deployments).where(eq(deployments.id, id)))[0]?.steps.find((s) => s.name === name);
-    if (state?.status === 'completed') return undefined as T; // resumed after a lease expiry
+    if (events.failed) await events.flush(); // throws the write error
+    if (finished.has(name)) return undefined as T;
     current = name;
-    await setStep(db, id, name, 'processing');
+    setStep(name, 'processing');
     const result = await work();
-    await setStep(db, id, name, 'completed');
+    setStep(name, 'completed');
     return result;
   };
 
   try {
-    const [pkg] = claimed.packageId ? await db.select().from(packages).where(eq(packages.id, claimed.packageId)) : [];
+    if (!claimed.packageId) throw new StepFailure('The package of this deployment no longer exists');
+    const [found] = await db
+      .select({ app: agentApps, pkg: packages })
+      .from(packages)
+      .leftJoin(agentApps, eq(agentApps.id, claimed.appId))
+      .where(eq(packages.id, claimed.packageId));
+    const pkg = found?.pkg;
     if (!pkg) throw new StepFailure('The package of this deployment no longer exists');
-    const [app] = await db.select().from(agentApps).where(eq(agentApps.id, claimed.appId));
+    const app = found.app;
     if (!app) throw new StepFailure('The agent app of this deployment no longer exists');
     const storage = services.adapters.storage;
 
     await step('validate_package', async () => {
       const { sha256, size } = await hashStream(await storage.get(pkg.storageKey));
       if (sha256 !== pkg.sha256 || size !== pkg.size) throw new StepFailure('The stored package does not match its checksum; upload it again');
-      await log('info', `Package ${pkg.version} verified: ${size} bytes, sha256 ${sha256.slice(0, 12)}…`, 'validate_package');
-      for (const w of pkg.warnings) await log('warn', w, 'validate_package');
+      log('info', `Package ${pkg.version} verified: ${size} bytes, sha256 ${sha256.slice(0, 12)}…`, 'validate_package');
+      for (const w of pkg.warnings) log('warn', w, 'validate_package');
     });
 
     await step('upload_to_s3', async () => {
       const head = await storage.head(pkg.storageKey);
       if (!head) throw new StepFailure('The package object is missing from storage; upload it again');
       const where = storage.describe(pkg.storageKey);
-      await log('info', `Package stored at ${where.bucket ? `s3://${where.bucket}/` : 'objects/'}${where.key}`, 'upload_to_s3');
+      log('info', `Package stored at ${where.bucket ? `s3://${where.bucket}/` : 'objects/'}${where.key}`, 'upload_to_s3');
     });
 
     const metadataKey = pkg.storageKey.replace(/\.apkg$/, '') + '.metadata.json';
@@ -127,14 +124,14 @@ export async function runDeployment(services: Services, claimed: DeploymentRow, 
         generated_at: new Date().toISOString(),
       };
       await storage.put(metadataKey, Readable.from([Buffer.from(JSON.stringify(metadata, null, 2))]), { contentType: 'application/json' });
-      await log('info', `Metadata written (${metadataKey.split('/').pop()})`, 'generate_metadata');
+      log('info', `Metadata written (${metadataKey.split('/').pop()})`, 'generate_metadata');
     });
 
     await step('notify_runtime', async () => {
       // Deploy-time environment over the app's secrets, snapshotted with the deployment for rollback.
       const { env, envSources } = await resolveDeploymentEnv(services, claimed);
       const runtime = services.adapters.runtime;
-      await log('info', `Deploying to the ${runtime.kind === 'local' ? 'embedded local' : 'remote'} runtime`, 'notify_runtime');
+      log('info', `Deploying to the ${runtime.kind === 'local' ? 'embedded local' : 'remote'} runtime`, 'notify_runtime');
       const result = await runtime.deploy(
         {
           deploymentId: id,
@@ -149,18 +146,20 @@ export async function runDeployment(services: Services, claimed: DeploymentRow, 
           envSources,
           isUpdate: app.activePackageId !== null,
         },
-        (level, message, data) => void log(level, message, 'notify_runtime', data),
+        (level, message, data) => log(level, message, 'notify_runtime', data),
         abort.signal,
       );
       const keys = Object.entries(result.envSources).map(([k, source]) => `${k} (${source})`);
-      if (keys.length) await log('info', `Environment: ${keys.join(', ')}`, 'notify_runtime');
-      await log('info', `Running at ${result.location}`, 'notify_runtime');
+      if (keys.length) log('info', `Environment: ${keys.join(', ')}`, 'notify_runtime');
+      log('info', `Running at ${result.location}`, 'notify_runtime');
     });
 
     await step('finalize', async () => {
-      await log('info', `Marking ${pkg.version} as the live version`, 'finalize');
+      log('info', `Marking ${pkg.version} as the live version`, 'finalize');
     });
-    const done = await completeDeployment(db, id, opts.workerId, { s3Url: await storage.signedUrl(pkg.storageKey) });
+    const s3Url = await storage.signedUrl(pkg.storageKey);
+    await events.flush(); // the completion event comes after every step and log line
+    const done = await completeDeployment(db, id, opts.workerId, { s3Url });
     if (!done) return { deploymentId: id, status: 'lost', deployment: null };
     return { deploymentId: id, status: 'completed', deployment: done };
   } catch (err) {
@@ -172,7 +171,9 @@ export async function runDeployment(services: Services, claimed: DeploymentRow, 
     const message = err instanceof Error ? err.message : String(err);
     if (!(err instanceof StepFailure)) services.log.warn({ err, deploymentId: id }, 'deployment step failed');
     try {
-      await setStep(db, id, current, 'failed');
+      // After the lines already appended (a failed writer has dropped the rest), then the step.
+      await events.flush().catch(() => undefined);
+      await writeDeploymentEvents(db, id, [stepEvent(current, 'failed')], [{ step: current, status: 'failed', at: new Date().toISOString() }]);
     } catch (e) {
       services.log.warn({ err: e }, 'could not mark the failed step');
     }
@@ -181,5 +182,6 @@ export async function runDeployment(services: Services, claimed: DeploymentRow, 
   } finally {
     clearInterval(renew);
     opts.signal?.removeEventListener('abort', onOuterAbort);
+    await events.flush().catch(() => undefined); // nothing keeps writing after the run returns
   }
 }
