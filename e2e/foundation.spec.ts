@@ -1,28 +1,13 @@
 // The foundation flow in a real browser: sign up → open the verification mail from the outbox →
 // verify → log in → create an API key, copy it, call the API with it → invite a member → log out.
 import { expect, test } from '@playwright/test';
-import { latestMailTo, linkIn } from './support.ts';
+import { latestMailTo, signUpAndLogIn } from './support.ts';
 
 test('sign up, verify, log in, create and use an API key, invite a member, log out', async ({ page, request, context }) => {
   const email = `e2e-${Date.now()}@example.com`;
   const password = 'a-long-enough-password';
 
-  await page.goto('/signup');
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByLabel('Organization name').fill('E2E Robotics');
-  await page.getByRole('button', { name: /sign up|create account/i }).click();
-  await expect(page.getByText(/check your email/i)).toBeVisible();
-
-  const mail = await latestMailTo(request, email);
-  await page.goto(linkIn(mail.text, '/verify-email'));
-  await expect(page.getByText(/verified/i).first()).toBeVisible();
-
-  await page.goto('/login');
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: /log in|sign in/i }).click();
-  await expect(page).toHaveURL(/\/$/);
+  await signUpAndLogIn(page, request, email, password, 'E2E Robotics');
   await expect(page.getByText('E2E Robotics').first()).toBeVisible();
 
   await page.getByRole('link', { name: 'API keys' }).click();

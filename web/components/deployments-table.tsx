@@ -1,11 +1,11 @@
 import { Link, useNavigate } from '@tanstack/react-router';
 import { ArrowRight } from 'lucide-react';
 import { type Deployment, deploymentDuration, formatDuration, KIND_LABELS } from '../lib/deployments.ts';
-import { formatDateTime, formatRelative } from '../lib/format.ts';
 import { cn } from '../lib/utils.ts';
 import { DeploymentStatusBadge } from './deployment-status.tsx';
 import { Badge } from './ui/badge.tsx';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from './ui/table.tsx';
+import { Timestamp } from './timestamp.tsx';
 
 type Row = Pick<Deployment, 'id' | 'appId' | 'version' | 'status' | 'kind' | 'createdAt' | 'queuedAt' | 'startedAt' | 'completedAt'>;
 
@@ -72,9 +72,7 @@ export function DeploymentsTable({
                 <DeploymentStatusBadge status={d.status} />
               </TableCell>
               <TableCell className="text-muted-foreground">
-                <time dateTime={new Date(started).toISOString()} title={formatDateTime(started)}>
-                  {formatRelative(started)}
-                </time>
+                <Timestamp value={started} />
               </TableCell>
               <TableCell className="tabular-nums text-muted-foreground">{duration === null ? '—' : formatDuration(duration)}</TableCell>
               <TableCell>

@@ -2,7 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
 import { ArrowRight, Package, Rocket, Signal } from 'lucide-react';
 import { type AppDetail, formatBytes, isActive } from '../../lib/deployments.ts';
-import { formatDateTime, formatRelative } from '../../lib/format.ts';
+import { formatRelative } from '../../lib/format.ts';
 import { useTRPC } from '../../lib/trpc.ts';
 import { DeploymentStatusBadge } from '../deployment-status.tsx';
 import { DeploymentsTable } from '../deployments-table.tsx';
@@ -10,6 +10,7 @@ import { ErrorState } from '../error-state.tsx';
 import { Button } from '../ui/button.tsx';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '../ui/card.tsx';
 import { Skeleton } from '../ui/skeleton.tsx';
+import { Timestamp } from '../timestamp.tsx';
 
 export function OverviewTab({ app }: { app: AppDetail }) {
   const trpc = useTRPC();
@@ -82,9 +83,7 @@ export function OverviewTab({ app }: { app: AppDetail }) {
                   <span className="font-mono text-sm">v{last.version}</span>
                 </Link>
                 <p className="mt-2 text-xs text-muted-foreground">
-                  <time dateTime={new Date(last.createdAt).toISOString()} title={formatDateTime(last.createdAt)}>
-                    {formatRelative(last.createdAt)}
-                  </time>
+                  <Timestamp value={last.createdAt} />
                 </p>
               </>
             ) : (

@@ -5,7 +5,6 @@ import { useState } from 'react';
 import { toast } from 'sonner';
 import { type AppDetail, formatBytes, type PackageRow } from '../../lib/deployments.ts';
 import { errorMessage } from '../../lib/errors.ts';
-import { formatDateTime, formatRelative } from '../../lib/format.ts';
 import { queryClient, useTRPC } from '../../lib/trpc.ts';
 import { ConfirmDialog } from '../confirm-dialog.tsx';
 import { RollbackDialog, type RollbackTarget } from '../deployment-actions.tsx';
@@ -15,6 +14,7 @@ import { Badge } from '../ui/badge.tsx';
 import { Button } from '../ui/button.tsx';
 import { Card } from '../ui/card.tsx';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '../ui/table.tsx';
+import { Timestamp } from '../timestamp.tsx';
 
 function SignatureBadge({ status }: { status: PackageRow['signatureStatus'] }) {
   if (status === 'verified') {
@@ -81,9 +81,7 @@ export function PackagesTab({ app }: { app: AppDetail }) {
                   </TableCell>
                   <TableCell className="tabular-nums text-muted-foreground">{formatBytes(pkg.size)}</TableCell>
                   <TableCell className="text-muted-foreground">
-                    <time dateTime={new Date(pkg.createdAt).toISOString()} title={formatDateTime(pkg.createdAt)}>
-                      {formatRelative(pkg.createdAt)}
-                    </time>
+                    <Timestamp value={pkg.createdAt} />
                   </TableCell>
                   <TableCell>
                     <SignatureBadge status={pkg.signatureStatus} />

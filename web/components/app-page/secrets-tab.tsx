@@ -8,7 +8,7 @@ import { toast } from 'sonner';
 import { MAX_SECRETS_PER_APP, setSecretInput } from '../../../server/domain/secrets/secret-schemas.ts';
 import type { RouterOutputs } from '../../lib/deployments.ts';
 import { errorMessage } from '../../lib/errors.ts';
-import { formatDateTime, formatNumber, formatRelative } from '../../lib/format.ts';
+import { formatNumber } from '../../lib/format.ts';
 import { useSchemaForm } from '../../lib/forms.ts';
 import { type PasteEntryStatus, type PasteMode, previewPaste, replaceAllSecrets } from '../../lib/secrets-paste.ts';
 import { queryClient, useTRPC } from '../../lib/trpc.ts';
@@ -28,6 +28,7 @@ import { Input } from '../ui/input.tsx';
 import { Label } from '../ui/label.tsx';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '../ui/table.tsx';
 import { Textarea } from '../ui/textarea.tsx';
+import { Timestamp } from '../timestamp.tsx';
 
 type SecretsList = RouterOutputs['secrets']['list'];
 type SecretRow = SecretsList['secrets'][number];
@@ -227,9 +228,7 @@ function SecretTableRow({
         )}
       </TableCell>
       <TableCell className="hidden align-top text-muted-foreground sm:table-cell">
-        <time dateTime={new Date(secret.updatedAt).toISOString()} title={formatDateTime(secret.updatedAt)}>
-          {formatRelative(secret.updatedAt)}
-        </time>
+        <Timestamp value={secret.updatedAt} />
       </TableCell>
       <TableCell className="pr-6 text-right align-top">
         <div className="flex items-center justify-end gap-1">

@@ -23,6 +23,7 @@ import { Label } from '../ui/label.tsx';
 import { Skeleton } from '../ui/skeleton.tsx';
 import { Switch } from '../ui/switch.tsx';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '../ui/table.tsx';
+import { Timestamp } from '../timestamp.tsx';
 
 type WebhookRow = RouterOutputs['webhooks']['list'][number];
 type DeliveryRow = RouterOutputs['webhooks']['deliveries'][number];
@@ -312,9 +313,7 @@ function DeliveryRowView({ delivery: d, canRedeliver, pending, onRedeliver }: { 
       </TableCell>
       <TableCell className="max-w-64 whitespace-normal text-xs text-destructive">{d.lastError ?? <span className="text-muted-foreground">—</span>}</TableCell>
       <TableCell className="text-muted-foreground">
-        <time dateTime={new Date(d.createdAt).toISOString()} title={formatDateTime(d.createdAt)}>
-          {formatRelative(d.createdAt)}
-        </time>
+        <Timestamp value={d.createdAt} />
       </TableCell>
       <TableCell className="text-right">
         <Button variant="ghost" size="sm" disabled={!canRedeliver} pending={pending} onClick={onRedeliver}>

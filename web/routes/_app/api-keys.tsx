@@ -14,10 +14,11 @@ import { Button } from '../../components/ui/button.tsx';
 import { Card } from '../../components/ui/card.tsx';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '../../components/ui/table.tsx';
 import { errorMessage } from '../../lib/errors.ts';
-import { formatDate, formatDateTime, formatRelative } from '../../lib/format.ts';
+import { formatDate } from '../../lib/format.ts';
 import { useSchemaForm } from '../../lib/forms.ts';
 import { createApiKeyInput } from '../../lib/schemas.ts';
 import { useTRPC } from '../../lib/trpc.ts';
+import { Timestamp } from '../../components/timestamp.tsx';
 
 export const Route = createFileRoute('/_app/api-keys')({
   loader: ({ context }) => context.queryClient.ensureQueryData(context.trpc.apiKeys.list.queryOptions()),
@@ -86,15 +87,11 @@ function ApiKeysPage() {
                     </TableCell>
                     <TableCell className="text-muted-foreground">{key.createdBy?.email ?? '—'}</TableCell>
                     <TableCell className="text-muted-foreground">
-                      <time dateTime={new Date(key.createdAt).toISOString()} title={formatDateTime(key.createdAt)}>
-                        {formatDate(key.createdAt)}
-                      </time>
+                      <Timestamp value={key.createdAt} show={formatDate} />
                     </TableCell>
                     <TableCell className="text-muted-foreground">
                       {key.lastUsedAt ? (
-                        <time dateTime={new Date(key.lastUsedAt).toISOString()} title={formatDateTime(key.lastUsedAt)}>
-                          {formatRelative(key.lastUsedAt)}
-                        </time>
+                        <Timestamp value={key.lastUsedAt} />
                       ) : (
                         'Never'
                       )}

@@ -20,12 +20,12 @@ import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '.
 import { AUDIT_CATEGORIES, AUDIT_CATEGORY_NAMES, RESOURCE_TYPE_NAMES, RESOURCE_TYPES } from '../../lib/audit-categories.ts';
 import { actionLabel, type AuditEntry, resourceTypeLabel, useAuditLogPages } from '../../lib/audit-log.ts';
 import { appCodeOf, httpStatusOf } from '../../lib/errors.ts';
-import { formatDateTime, formatRelative } from '../../lib/format.ts';
 import { canManageOrganization } from '../../lib/permissions.ts';
 import { optionalParam } from '../../lib/search-params.ts';
 import { useTRPC } from '../../lib/trpc.ts';
 import { useActiveOrganization } from '../../lib/use-me.ts';
 import { cn } from '../../lib/utils.ts';
+import { Timestamp } from '../../components/timestamp.tsx';
 
 const searchSchema = z.object({
   category: optionalParam(z.enum(AUDIT_CATEGORY_NAMES)),
@@ -303,9 +303,7 @@ function AuditRow({
     <Fragment>
       <TableRow data-testid="audit-entry" data-action={entry.action} className={cn(expanded && 'border-b-0 bg-muted/30')}>
         <TableCell className="pl-6 align-top text-muted-foreground">
-          <time dateTime={new Date(entry.createdAt).toISOString()} title={formatDateTime(entry.createdAt)}>
-            {formatRelative(entry.createdAt)}
-          </time>
+          <Timestamp value={entry.createdAt} />
         </TableCell>
         <TableCell className="max-w-40 align-top sm:max-w-52">
           <Actor entry={entry} />

@@ -16,13 +16,14 @@ import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from '.
 import { Skeleton } from '../../components/ui/skeleton.tsx';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '../../components/ui/table.tsx';
 import { errorMessage } from '../../lib/errors.ts';
-import { formatDate, formatDateTime, formatRelative, type Role, ROLE_LABELS } from '../../lib/format.ts';
+import { formatDate, type Role, ROLE_LABELS } from '../../lib/format.ts';
 import { readForm, useSchemaForm } from '../../lib/forms.ts';
 import { canLeave, canManageOrganization, canRemoveMember } from '../../lib/permissions.ts';
 import { inviteMemberInput, updateOrganizationInput } from '../../lib/schemas.ts';
 import { refreshForOrganizationChange } from '../../lib/session.ts';
 import { useTRPC } from '../../lib/trpc.ts';
 import { useMe } from '../../lib/use-me.ts';
+import { Timestamp } from '../../components/timestamp.tsx';
 
 export const Route = createFileRoute('/_app/organization')({
   loader: async ({ context }) => {
@@ -197,9 +198,7 @@ function MembersCard({ role }: { role: Role }) {
                   <Badge variant={ROLE_BADGE[member.role]}>{ROLE_LABELS[member.role]}</Badge>
                 </TableCell>
                 <TableCell className="text-muted-foreground">
-                  <time dateTime={new Date(member.joinedAt).toISOString()} title={formatDateTime(member.joinedAt)}>
-                    {formatDate(member.joinedAt)}
-                  </time>
+                  <Timestamp value={member.joinedAt} show={formatDate} />
                 </TableCell>
                 <TableCell className="pr-6 text-right">
                   {isSelf ? (
@@ -310,9 +309,7 @@ function InvitationsCard() {
                 </TableCell>
                 <TableCell className="text-muted-foreground">{invitation.invitedBy?.email ?? '—'}</TableCell>
                 <TableCell className="text-muted-foreground">
-                  <time dateTime={new Date(invitation.expiresAt).toISOString()} title={formatDateTime(invitation.expiresAt)}>
-                    {formatRelative(invitation.expiresAt)}
-                  </time>
+                  <Timestamp value={invitation.expiresAt} />
                 </TableCell>
                 <TableCell className="pr-6 text-right">
                   <Button

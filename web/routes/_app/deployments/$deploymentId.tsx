@@ -30,6 +30,7 @@ import { formatDateTime, formatNumber, formatRelative } from '../../../lib/forma
 import { queryClient, useTRPC } from '../../../lib/trpc.ts';
 import { useNow } from '../../../lib/use-now.ts';
 import { cn } from '../../../lib/utils.ts';
+import { Timestamp } from '../../../components/timestamp.tsx';
 
 export const Route = createFileRoute('/_app/deployments/$deploymentId')({
   loader: async ({ context, params }) => {
@@ -137,9 +138,7 @@ function DeploymentView({ id }: { id: string }) {
           </div>
           <p className="mt-1 text-sm text-muted-foreground">
             {app.name} · queued{' '}
-            <time dateTime={new Date(deployment.queuedAt).toISOString()} title={formatDateTime(deployment.queuedAt)}>
-              {formatRelative(deployment.queuedAt, new Date(now))}
-            </time>
+            <Timestamp value={deployment.queuedAt} show={(d) => formatRelative(d, new Date(now))} />
             {duration !== null ? <> · {isActive(deployment.status) ? 'running for' : 'took'} {formatDuration(duration)}</> : null} ·{' '}
             {formatNumber(deployment.creditsReserved)} {deployment.creditsReserved === 1 ? 'credit' : 'credits'}
           </p>
