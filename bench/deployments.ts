@@ -4,7 +4,8 @@
 // have been picked up exactly once. Goal: ≥ 20 deployments/s, zero jobs run twice.
 // The machine is often shared: beside the throughput it prints the CPU time spent per deployment by
 // the two server processes and by the PostgreSQL backends of the benchmark database (Linux /proc,
-// local server only), which depends much less on what else runs at the same time.
+// local server only), which depends much less on what else runs at the same time, and the servers'
+// CPU by thread. The servers' DATA_DIR is made under os.tmpdir() (TMPDIR).
 // Needs BENCH_DATABASE_URL or TEST_DATABASE_URL (a server where a database can be created).
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -48,6 +49,19 @@ const cpuSeconds = (pid: number | undefined): number | null => {
     return null;
   }
 };
+/** CPU seconds of a process's threads by kind: main, libuv's thread pool, V8's helper threads, others. */
+const threadCpu = (pid: number | undefined): Map<string, number> => {
+  const byKind = new Map<string, number>();
+  if (pid === undefined) return byKind;
+  for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
+    const stat = fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+    const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    const kind = name === 'MainThread' || name === 'node' ? 'main' : name.startsWith('libuv-worker') ? 'thread pool' : name.startsWith('V8Worker') ? 'V8 helpers' : 'other';
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    byKind.set(kind, (byKind.get(kind) ?? 0) + (Number(fields[11]) + Number(fields[12])) / 100);
+  }
+  return byKind;
+};
 const backendCpu = async (sql: postgres.Sql) => {
   const rows = await sql<{ pid: number }[]>`select pid from pg_stat_activity where datname = ${name}`;
   return new Map(rows.map((r) => [r.pid, cpuSeconds(r.pid)]));
@@ -65,6 +79,8 @@ try {
   const serverCpu = () => [a.child.pid, b.child.pid].map(cpuSeconds).reduce<number | null>((sum, c) => (sum === null || c === null ? null : sum + c), 0);
   const serverCpu0 = serverCpu();
   const backendCpu0 = await backendCpu(admin);
+  const threads0 = [a.child.pid, b.child.pid].map(threadCpu);
+  const clientCpu0 = process.cpuUsage();
   const started = performance.now();
   let next = 0;
   const uploader = async (server: string) => {
@@ -85,6 +101,8 @@ try {
     await new Promise((r) => setTimeout(r, 50));
   }
   const finished = performance.now();
+  const clientCpu = process.cpuUsage(clientCpu0);
+  const threads1 = [a.child.pid, b.child.pid].map(threadCpu);
   const serverCpu1 = serverCpu();
   const backendCpu1 = await backendCpu(admin);
   const [dups] = await db`select count(*)::int as n from (select deployment_id from deployment_events where message like 'Picked up by a worker%' group by deployment_id having count(*) > 1) x`;
@@ -99,8 +117,11 @@ try {
   if (serverCpu0 !== null && serverCpu1 !== null && pgSeconds !== null && backendCpu1.size > 0) {
     const perDeployment = (s: number) => ((s * 1000) / N).toFixed(1);
     console.log(
-      `CPU per deployment (upload + run): servers ${perDeployment(serverCpu1 - serverCpu0)} ms, PostgreSQL ${perDeployment(pgSeconds)} ms; load average ${fs.readFileSync('/proc/loadavg', 'utf8').split(' ')[0]} on ${os.availableParallelism()} CPUs`,
+      `CPU per deployment (upload + run): servers ${perDeployment(serverCpu1 - serverCpu0)} ms, PostgreSQL ${perDeployment(pgSeconds)} ms, this client ${perDeployment((clientCpu.user + clientCpu.system) / 1e6)} ms; load average ${fs.readFileSync('/proc/loadavg', 'utf8').split(' ')[0]} on ${os.availableParallelism()} CPUs`,
     );
+    const byThread = new Map<string, number>();
+    threads1.forEach((after, i) => after.forEach((seconds, kind) => byThread.set(kind, (byThread.get(kind) ?? 0) + seconds - (threads0[i].get(kind) ?? 0))));
+    console.log(`servers' CPU per deployment by thread: ${[...byThread].map(([kind, seconds]) => `${kind} ${perDeployment(seconds)} ms`).join(', ')} (data in ${dataDir})`);
   }
 } finally {
   await Promise.all([a.stop(), b.stop()]);

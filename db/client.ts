@@ -39,6 +39,36 @@ export type DatabaseOptions =
 
 const MIGRATION_LOCK_ID = 7_482_001;
 
+type Sql = postgres.Sql;
+type TxSql = postgres.TransactionSql;
+
+/**
+ * drizzle runs every query that was not `.prepare()`d with `{ prepare: false }`, and postgres.js then
+ * sends a query with parameters as Parse/Describe, waits for the parameter types, and only then
+ * sends Bind/Execute: two round trips (and two socket writes) per statement. With named statements
+ * postgres.js prepares each distinct statement once per connection and every later run is one
+ * round trip. This view of the client asks for named statements everywhere, also inside
+ * transactions and savepoints (drizzle reaches them through `begin`/`savepoint`). postgres.js
+ * re-prepares by itself when a migration invalidates a cached plan.
+ */
+export function namedStatements<T extends Sql | TxSql>(client: T): T {
+  return new Proxy(client, {
+    get(target, prop, receiver) {
+      if (prop === 'unsafe') {
+        return (query: string, params?: never[], options?: postgres.UnsafeQueryOptions) => target.unsafe(query, params, { ...options, prepare: true });
+      }
+      if (prop === 'begin' || prop === 'savepoint') {
+        const original = Reflect.get(target, prop, receiver) as (...args: unknown[]) => unknown;
+        return (...args: unknown[]) => {
+          const fn = args.pop() as (tx: TxSql) => unknown;
+          return original.call(target, ...args, (tx: TxSql) => fn(namedStatements(tx)));
+        };
+      }
+      return Reflect.get(target, prop, receiver) as unknown;
+    },
+  });
+}
+
 export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
   if (options.kind === 'pglite') {
     if (options.dataDir) fs.mkdirSync(options.dataDir, { recursive: true });
@@ -68,7 +98,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
     // back, the server stayed unhealthy for up to 20 s more. Capped at 1 s instead.
     backoff: (retries: number) => Math.min(0.05 * 2 ** retries, 1),
   });
-  const db = drizzlePostgres({ client, schema }) as unknown as Db;
+  const db = drizzlePostgres({ client: namedStatements(client), schema }) as unknown as Db;
   return {
     kind: 'postgres',
     db,

@@ -1,7 +1,6 @@
 // CRC-32 (the zip polynomial) of a byte range of a file, from the CRC-32s of its aligned blocks
 // (computed while the file was being stored: see adapters/storage/file-hash-worker.ts) combined
 // with zlib's crc32_combine arithmetic, reading only the unaligned head and tail of the range.
-import type { FileHandle } from 'node:fs/promises';
 import zlib from 'node:zlib';
 
 /** CRC-32 of each aligned block of `blockBytes` of a file (the last one may be shorter). */
@@ -53,7 +52,12 @@ export function crc32Combine(crcA: number, crcB: number, lengthB: number): numbe
  * `blocks`; the partial ones at both ends are read (at most two blocks). Null when `blocks` does
  * not cover the range (the caller then reads the range itself).
  */
-export async function crc32OfRange(file: FileHandle, blocks: BlockCrc32, start: number, length: number): Promise<number | null> {
+/** Positional reads (a FileHandle is one). */
+export interface PositionalReader {
+  read(buffer: Buffer, offset: number, length: number, position: number): Promise<{ bytesRead: number }>;
+}
+
+export async function crc32OfRange(file: PositionalReader, blocks: BlockCrc32, start: number, length: number): Promise<number | null> {
   const size = blocks.blockBytes;
   const end = start + length;
   const firstWhole = Math.ceil(start / size);
@@ -68,7 +72,7 @@ export async function crc32OfRange(file: FileHandle, blocks: BlockCrc32, start: 
   return crc32Combine(crc, await crc32OfBytes(file, endWhole * size, tailBytes), tailBytes);
 }
 
-async function crc32OfBytes(file: FileHandle, start: number, length: number): Promise<number> {
+async function crc32OfBytes(file: PositionalReader, start: number, length: number): Promise<number> {
   if (length === 0) return 0;
   const buf = Buffer.allocUnsafe(length);
   const { bytesRead } = await file.read(buf, 0, length, start);

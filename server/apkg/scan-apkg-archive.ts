@@ -5,12 +5,15 @@
 // through our own file handle; a stored entry's CRC-32 may come from block CRCs computed while the
 // file was stored (crc32-ranges.ts) instead of a second read. Nothing proportional to the archive
 // is held in memory except the entry names and the few small text files asked for (capped).
-import fs, { type FileHandle } from 'node:fs/promises';
+// A small archive may also be scanned from its bytes in memory (uploads up to SMALL_PACKAGE_BYTES are
+// received that way): the same checks without a read, and entries whose limits are small inflated
+// in one call (zlib's maxOutputLength stops it at the first byte over the limit).
+import fs from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import zlib from 'node:zlib';
 import yauzl from 'yauzl';
-import { crc32OfRange, type BlockCrc32 } from './crc32-ranges.ts';
+import { crc32OfRange, type BlockCrc32, type PositionalReader } from './crc32-ranges.ts';
 
 export interface ScanLimits {
   maxEntries: number;
@@ -44,7 +47,23 @@ const MAX_ENTRY_ERRORS = 50;
 const S_IFMT = 0o170000;
 const S_IFLNK = 0o120000;
 
-export async function scanApkgArchive(filePath: string, limits: ScanLimits, capture: ReadonlySet<string>, blockCrc32?: BlockCrc32): Promise<ScanResult> {
+/** Positional reads of the archive: an open file, or the archive's bytes. */
+interface ByteSource extends PositionalReader {
+  close(): Promise<void>;
+}
+
+function bytesSource(bytes: Buffer): ByteSource {
+  return {
+    read: (buffer, offset, length, position) => Promise.resolve({ bytesRead: position >= bytes.length ? 0 : bytes.copy(buffer, offset, position, position + length) }),
+    close: () => Promise.resolve(),
+  };
+}
+
+/** Entries whose inflated size may reach at most this (by their limits) are inflated in one call when in memory. */
+const ONE_CALL_INFLATE_BYTES = 1024 * 1024;
+
+/** `archive`: the path of the file, or its bytes (small packages). */
+export async function scanApkgArchive(archive: string | Buffer, limits: ScanLimits, capture: ReadonlySet<string>, blockCrc32?: BlockCrc32): Promise<ScanResult> {
   const result: ScanResult = {
     fatal: false,
     errors: [],
@@ -63,30 +82,35 @@ export async function scanApkgArchive(filePath: string, limits: ScanLimits, capt
   };
 
   let size: number;
-  try {
-    const stat = await fs.stat(filePath);
-    if (!stat.isFile()) return fatal('Invalid APKG format: not a file');
-    size = stat.size;
-  } catch {
-    return fatal('Invalid APKG format: the file could not be read');
-  }
+  if (typeof archive === 'string') {
+    try {
+      const stat = await fs.stat(archive);
+      if (!stat.isFile()) return fatal('Invalid APKG format: not a file');
+      size = stat.size;
+    } catch {
+      return fatal('Invalid APKG format: the file could not be read');
+    }
+  } else size = archive.length;
   if (size === 0) return fatal('Invalid APKG format: the file is empty');
 
   let zip: yauzl.ZipFile;
   try {
-    zip = await openZip(filePath);
+    zip = await openZip(archive);
   } catch (err) {
     return fatal(describeZipError(err));
   }
   // Entry data is read through our own handle in large blocks (yauzl's streams read 64 KiB at a time
   // into fresh buffers, which dominates the scan of a big package).
-  let data: FileHandle;
-  try {
-    data = await fs.open(filePath, 'r');
-  } catch {
-    zip.close();
-    return fatal('Invalid APKG format: the file could not be read');
-  }
+  let data: ByteSource;
+  if (typeof archive === 'string') {
+    try {
+      data = await fs.open(archive, 'r');
+    } catch {
+      zip.close();
+      return fatal('Invalid APKG format: the file could not be read');
+    }
+  } else data = bytesSource(archive);
+  const inMemory = typeof archive === 'string' ? null : archive;
 
   let suppressed = 0;
   let entryErrors = 0;
@@ -174,7 +198,7 @@ export async function scanApkgArchive(filePath: string, limits: ScanLimits, capt
       }
 
       const wanted = !isDirectory && !unsafe && !duplicate && mode !== S_IFLNK && capture.has(key);
-      const stop = await inflateEntry(data, entry, header.fileDataStart, name, limits, result, wanted ? key : null, blockCrc32);
+      const stop = await inflateEntry(data, inMemory, entry, header.fileDataStart, name, limits, result, wanted ? key : null, blockCrc32);
       if (stop) return fatal(stop);
     }
 
@@ -194,7 +218,8 @@ export async function scanApkgArchive(filePath: string, limits: ScanLimits, capt
 
 /** Inflates one entry, counting bytes. Returns an error message when the scan must stop. */
 async function inflateEntry(
-  file: FileHandle,
+  file: ByteSource,
+  inMemory: Buffer | null,
   entry: yauzl.Entry,
   fileDataStart: number,
   name: string,
@@ -211,7 +236,7 @@ async function inflateEntry(
     if (captureAs) result.captured.set(captureAs, Buffer.alloc(0));
     return null;
   }
-  if (entry.compressionMethod === 0 && !captureAs && blockCrc32 && limits.maxRatio >= 1) {
+  if (entry.compressionMethod === 0 && !captureAs && blockCrc32 && limits.maxRatio >= 1 && !inMemory) {
     // A stored entry is its own bytes (their count was checked against the header already): the
     // same checks as below, with the CRC-32 derived from the blocks' CRCs computed while storing.
     let crc: number | null;
@@ -229,31 +254,69 @@ async function inflateEntry(
       return null;
     }
   }
-  const chunks = entry.compressionMethod === 8 ? inflatedChunks(file, fileDataStart, entry.compressedSize) : storedChunks(file, fileDataStart, entry.compressedSize);
 
   let bytes = 0;
   let crc = 0;
   let captured: Buffer[] | null = captureAs ? [] : null;
   const ratioBase = Math.max(entry.compressedSize, 1);
+  /** Counts `n` more inflated bytes; the message of the first limit they break, if any. */
+  const count = (n: number): string | null => {
+    bytes += n;
+    result.uncompressedBytes += n;
+    if (result.uncompressedBytes > limits.maxTotalUncompressedBytes) {
+      return `Package rejected as a possible zip bomb: its content inflates to more than ${formatBytes(limits.maxTotalUncompressedBytes)} (stopped at entry ${show(name)})`;
+    }
+    if (bytes > limits.ratioMinEntryBytes && bytes > limits.maxRatio * ratioBase) {
+      return `Package rejected as a possible zip bomb: entry ${show(name)} inflates more than ${limits.maxRatio} times its compressed size`;
+    }
+    if (bytes > entry.uncompressedSize) {
+      return `Invalid APKG format: entry ${show(name)} inflates to more than the ${entry.uncompressedSize} bytes its header declares (reported size mismatch)`;
+    }
+    return null;
+  };
+  const take = (chunk: Buffer): string | null => {
+    const problem = count(chunk.length);
+    if (problem) return problem;
+    crc = zlib.crc32(chunk, crc);
+    if (captured) {
+      if (bytes > limits.maxCapturedFileBytes) {
+        captured = null;
+        result.tooLarge.add(captureAs as string);
+      } else captured.push(Buffer.from(chunk)); // a copy: stored chunks are read into reused buffers
+    }
+    return null;
+  };
+
   try {
-    for await (const chunk of chunks) {
-      bytes += chunk.length;
-      result.uncompressedBytes += chunk.length;
-      if (result.uncompressedBytes > limits.maxTotalUncompressedBytes) {
-        return `Package rejected as a possible zip bomb: its content inflates to more than ${formatBytes(limits.maxTotalUncompressedBytes)} (stopped at entry ${show(name)})`;
+    if (inMemory) {
+      if (fileDataStart + entry.compressedSize > inMemory.length) throw new Error('unexpected EOF');
+      const raw = inMemory.subarray(fileDataStart, fileDataStart + entry.compressedSize);
+      // The most bytes this entry may inflate to before one of the limits of count() is broken.
+      const allowed = Math.min(limits.maxTotalUncompressedBytes - result.uncompressedBytes, Math.max(limits.ratioMinEntryBytes, limits.maxRatio * ratioBase), entry.uncompressedSize);
+      if (entry.compressionMethod === 0) {
+        const problem = take(raw);
+        if (problem) return problem;
+      } else if (allowed < ONE_CALL_INFLATE_BYTES) {
+        let inflated: Buffer | null;
+        try {
+          inflated = zlib.inflateRawSync(raw, { maxOutputLength: allowed + 1 });
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code !== 'ERR_BUFFER_TOO_LARGE') throw err;
+          inflated = null; // stopped past `allowed` bytes: count() reports which limit
+        }
+        const problem = inflated ? take(inflated) : count(allowed + 1);
+        if (problem) return problem;
+      } else {
+        for await (const chunk of inflateStream(Readable.from([raw], { objectMode: false }))) {
+          const problem = take(chunk);
+          if (problem) return problem;
+        }
       }
-      if (bytes > limits.ratioMinEntryBytes && bytes > limits.maxRatio * ratioBase) {
-        return `Package rejected as a possible zip bomb: entry ${show(name)} inflates more than ${limits.maxRatio} times its compressed size`;
-      }
-      if (bytes > entry.uncompressedSize) {
-        return `Invalid APKG format: entry ${show(name)} inflates to more than the ${entry.uncompressedSize} bytes its header declares (reported size mismatch)`;
-      }
-      crc = zlib.crc32(chunk, crc);
-      if (captured) {
-        if (bytes > limits.maxCapturedFileBytes) {
-          captured = null;
-          result.tooLarge.add(captureAs as string);
-        } else captured.push(Buffer.from(chunk)); // a copy: stored chunks are read into reused buffers
+    } else {
+      const chunks = entry.compressionMethod === 8 ? inflatedChunks(file, fileDataStart, entry.compressedSize) : storedChunks(file, fileDataStart, entry.compressedSize);
+      for await (const chunk of chunks) {
+        const problem = take(chunk);
+        if (problem) return problem;
       }
     }
   } catch (err) {
@@ -265,7 +328,8 @@ async function inflateEntry(
   if ((crc >>> 0) !== (entry.crc32 >>> 0)) {
     return `Invalid APKG format: entry ${show(name)} is corrupt (CRC-32 mismatch)`;
   }
-  if (captured && captureAs) result.captured.set(captureAs, Buffer.concat(captured));
+  const kept = captured as Buffer[] | null;
+  if (kept && captureAs) result.captured.set(captureAs, Buffer.concat(kept));
   return null;
 }
 
@@ -278,7 +342,7 @@ const INFLATE_CHUNK_BYTES = 64 * 1024;
  * A stored entry's bytes, in blocks read into two buffers used in turn: the next block is being read
  * while the consumer checks the current one, which it must be done with before asking for more.
  */
-async function* storedChunks(file: FileHandle, start: number, length: number): AsyncGenerator<Buffer> {
+async function* storedChunks(file: ByteSource, start: number, length: number): AsyncGenerator<Buffer> {
   const buffers = [Buffer.allocUnsafe(Math.min(READ_BLOCK_BYTES, length)), Buffer.allocUnsafe(Math.min(READ_BLOCK_BYTES, length))];
   const read = (i: number, position: number) => {
     const n = Math.min(READ_BLOCK_BYTES, start + length - position);
@@ -305,18 +369,22 @@ async function* storedChunks(file: FileHandle, start: number, length: number): A
 }
 
 /** A deflated entry's inflated bytes (zlib runs on the thread pool). */
-async function* inflatedChunks(file: FileHandle, start: number, length: number): AsyncGenerator<Buffer> {
+async function* inflatedChunks(file: ByteSource, start: number, length: number): AsyncGenerator<Buffer> {
   // Fresh buffers: zlib keeps hold of its input until it has consumed it.
   async function* compressed() {
     for (let position = start; position < start + length; ) {
       const n = Math.min(READ_BLOCK_BYTES, start + length - position);
-      const { bytesRead, buffer } = await file.read(Buffer.allocUnsafe(n), 0, n, position);
+      const buffer = Buffer.allocUnsafe(n);
+      const { bytesRead } = await file.read(buffer, 0, n, position);
       if (bytesRead !== n) throw new Error('unexpected EOF');
       position += n;
       yield buffer;
     }
   }
-  const raw = Readable.from(compressed(), { objectMode: false });
+  yield* inflateStream(Readable.from(compressed(), { objectMode: false }));
+}
+
+async function* inflateStream(raw: Readable): AsyncGenerator<Buffer> {
   const inflate = zlib.createInflateRaw({ chunkSize: INFLATE_CHUNK_BYTES });
   const piping = pipeline(raw, inflate);
   piping.catch(() => undefined);
@@ -364,15 +432,14 @@ function show(name: string): string {
 
 // --- yauzl glue --------------------------------------------------------------------------------
 
-function openZip(filePath: string): Promise<yauzl.ZipFile> {
+function openZip(archive: string | Buffer): Promise<yauzl.ZipFile> {
+  // decodeStrings: false so that unsafe names are reported per entry instead of aborting the
+  // archive; validateEntrySizes: false because sizes are checked here while inflating.
+  const options = { lazyEntries: true, autoClose: false, decodeStrings: false, validateEntrySizes: false, strictFileNames: true };
   return new Promise((resolve, reject) => {
-    yauzl.open(
-      filePath,
-      // decodeStrings: false so that unsafe names are reported per entry instead of aborting the
-      // archive; validateEntrySizes: false because sizes are checked here while inflating.
-      { lazyEntries: true, autoClose: false, decodeStrings: false, validateEntrySizes: false, strictFileNames: true },
-      (err, zip) => (err ? reject(err) : resolve(zip)),
-    );
+    const done = (err: Error | null, zip: yauzl.ZipFile) => (err ? reject(err) : resolve(zip));
+    if (typeof archive === 'string') yauzl.open(archive, options, done);
+    else yauzl.fromBuffer(archive, options, done);
   });
 }
 
@@ -413,7 +480,7 @@ function readLocalFileHeader(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<ya
   });
 }
 
-async function startsWithSignature(file: FileHandle, position: number, signature: number): Promise<boolean> {
+async function startsWithSignature(file: ByteSource, position: number, signature: number): Promise<boolean> {
   const buf = Buffer.alloc(4);
   const { bytesRead } = await file.read(buf, 0, 4, position);
   return bytesRead === 4 && buf.readUInt32LE(0) === signature;

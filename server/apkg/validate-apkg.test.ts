@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
@@ -22,8 +22,20 @@ async function fileWith(bytes: Buffer | string): Promise<string> {
   return file;
 }
 
+/** Validates the archive from a file and from its bytes in memory (small uploads): both must give the same result. */
+async function validateBytes(bytes: Buffer | string, options?: ValidateApkgOptions) {
+  const file = await fileWith(bytes);
+  const fromFile = await validateApkg(file, options);
+  const fromMemory = await validateApkg(await readFile(file), options);
+  // A scan stopped by a limit counts the bytes up to where it stopped: read in blocks from a file,
+  // inflated in one call from memory. Everything else is the same.
+  if (fromFile.ok) expect(fromMemory).toEqual(fromFile);
+  else expect({ ...fromMemory, uncompressedBytes: 0 }).toEqual({ ...fromFile, uncompressedBytes: 0 });
+  return fromFile;
+}
+
 async function validate(opts: BuildApkgOptions = {}, options?: ValidateApkgOptions) {
-  return validateApkg(await fileWith(await buildApkg(opts)), options);
+  return validateBytes(await buildApkg(opts), options);
 }
 
 const MiB = 1024 * 1024;
@@ -76,20 +88,20 @@ describe('valid packages', () => {
 
 describe('archive structure', () => {
   it('rejects a file that is not a ZIP archive', async () => {
-    const r = await validateApkg(await fileWith(crypto.randomBytes(4096)));
+    const r = await validateBytes((crypto.randomBytes(4096)));
     expect(r.ok).toBe(false);
     expect(r.errors).toEqual(['Invalid APKG format: not a ZIP archive (or the file is truncated)']);
     expect(r.manifest).toBeNull();
   });
 
   it('rejects an empty file', async () => {
-    const r = await validateApkg(await fileWith(Buffer.alloc(0)));
+    const r = await validateBytes((Buffer.alloc(0)));
     expect(r.errors).toEqual(['Invalid APKG format: the file is empty']);
   });
 
   it('rejects a truncated archive', async () => {
     const full = await buildApkg();
-    const r = await validateApkg(await fileWith(full.subarray(0, Math.floor(full.length / 2))));
+    const r = await validateBytes((full.subarray(0, Math.floor(full.length / 2))));
     expect(r.errors).toEqual(['Invalid APKG format: not a ZIP archive (or the file is truncated)']);
   });
 
@@ -98,7 +110,7 @@ describe('archive structure', () => {
     const eocd = full.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
     const broken = Buffer.from(full);
     broken.writeUInt32LE(full.length + 1000, eocd + 16); // central directory offset beyond the end
-    const r = await validateApkg(await fileWith(broken));
+    const r = await validateBytes((broken));
     expect(r.ok).toBe(false);
     expect(r.errors).toHaveLength(1);
     expect(r.errors[0]).toMatch(/^Invalid APKG format: the ZIP archive is truncated or corrupt \(/);
@@ -551,7 +563,7 @@ describe('zip bombs and lying headers', () => {
     const header = archive.indexOf(Buffer.from('data/blob.bin')) - 30;
     const dataStart = header + 30 + archive.readUInt16LE(header + 26) + archive.readUInt16LE(header + 28);
     archive.fill(0xff, dataStart, dataStart + 64);
-    const r = await validateApkg(await fileWith(archive));
+    const r = await validateBytes((archive));
     expect(r.ok).toBe(false);
     expect(r.errors).toHaveLength(1);
     expect(r.errors[0]).toMatch(/^Invalid APKG format: entry "data\/blob\.bin" is corrupt \(/);
@@ -630,13 +642,14 @@ describe('stored entries checked against block CRCs computed while storing', () 
     const archive = await buildApkg({ entries: [stored('assets/model.bin', 4 * blockBytes)] });
     const blocks = blockCrcsOf(archive);
     blocks.crcs[2] ^= 1;
+    // From a file only: bytes in memory are checked directly, never through block CRCs.
     const r = await validateApkg(await fileWith(archive), { blockCrc32: blocks });
     expect(r.errors).toEqual(['Invalid APKG format: entry "assets/model.bin" is corrupt (CRC-32 mismatch)']);
   });
 
   it('still finds a CRC-32 mismatch', async () => {
     const archive = await buildApkg({ entries: [{ ...stored('assets/model.bin', 3 * blockBytes + 7), declaredCrc32: 0x12345678 }] });
-    const r = await validateApkg(await fileWith(archive), { blockCrc32: blockCrcsOf(archive) });
+    const r = await validateBytes((archive), { blockCrc32: blockCrcsOf(archive) });
     expect(r.errors).toEqual(['Invalid APKG format: entry "assets/model.bin" is corrupt (CRC-32 mismatch)']);
   });
 
@@ -644,19 +657,19 @@ describe('stored entries checked against block CRCs computed while storing', () 
     const archive = await buildApkg({ entries: [stored('assets/model.bin', 4 * blockBytes)] });
     const at = archive.indexOf(Buffer.from('assets/model.bin')) + 'assets/model.bin'.length + 2 * blockBytes;
     archive[at] ^= 0xff;
-    const r = await validateApkg(await fileWith(archive), { blockCrc32: blockCrcsOf(archive) });
+    const r = await validateBytes((archive), { blockCrc32: blockCrcsOf(archive) });
     expect(r.errors).toEqual(['Invalid APKG format: entry "assets/model.bin" is corrupt (CRC-32 mismatch)']);
   });
 
   it('counts stored bytes toward the total limit', async () => {
     const archive = await buildApkg({ entries: [stored('assets/a.bin', 3 * blockBytes), stored('assets/b.bin', 3 * blockBytes)] });
-    const r = await validateApkg(await fileWith(archive), { blockCrc32: blockCrcsOf(archive), maxTotalUncompressedBytes: 5 * blockBytes });
+    const r = await validateBytes((archive), { blockCrc32: blockCrcsOf(archive), maxTotalUncompressedBytes: 5 * blockBytes });
     expect(r.errors).toEqual(['Package rejected as a possible zip bomb: its content inflates to more than 320 KiB (stopped at entry "assets/b.bin")']);
   });
 
   it('reads the entry when the block CRCs do not cover it', async () => {
     const archive = await buildApkg({ entries: [{ ...stored('assets/model.bin', 4 * blockBytes), declaredCrc32: 1 }] });
-    const r = await validateApkg(await fileWith(archive), { blockCrc32: { blockBytes, crcs: new Uint32Array(0) } });
+    const r = await validateBytes((archive), { blockCrc32: { blockBytes, crcs: new Uint32Array(0) } });
     expect(r.errors).toEqual(['Invalid APKG format: entry "assets/model.bin" is corrupt (CRC-32 mismatch)']);
   });
 });

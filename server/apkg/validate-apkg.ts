@@ -75,7 +75,8 @@ const PACKAGE_JSON = '.pixell/package.json';
 const DEPLOY_JSON = 'deploy.json';
 const CAPTURED = new Set([AGENT_YAML, DOTENV, PACKAGE_JSON, DEPLOY_JSON]);
 
-export async function validateApkg(filePath: string, options: ValidateApkgOptions = {}): Promise<ApkgValidation> {
+/** `archive`: the package's file, or its bytes (small uploads are received in memory). */
+export async function validateApkg(archive: string | Buffer, options: ValidateApkgOptions = {}): Promise<ApkgValidation> {
   const limits: ScanLimits = {
     maxEntries: options.maxEntries ?? APKG_LIMITS.maxEntries,
     maxTotalUncompressedBytes: options.maxTotalUncompressedBytes ?? APKG_LIMITS.maxTotalUncompressedBytes,
@@ -86,7 +87,7 @@ export async function validateApkg(filePath: string, options: ValidateApkgOption
 
   let scan;
   try {
-    scan = await scanApkgArchive(filePath, limits, CAPTURED, options.blockCrc32);
+    scan = await scanApkgArchive(archive, limits, CAPTURED, options.blockCrc32);
   } catch (err) {
     // Defensive: the scanner reports problems as values; anything else is still a bad archive.
     return {

@@ -18,7 +18,8 @@ export interface SignatureVerification {
 const MAX_SIGNATURE_BYTES = 64 * 1024;
 
 export async function verifyDetachedSignature(
-  filePath: string,
+  /** The package's file, or its bytes. */
+  packageData: string | Buffer,
   signatureBytes: Uint8Array,
   armoredPublicKeys: string[],
 ): Promise<SignatureVerification> {
@@ -52,7 +53,7 @@ export async function verifyDetachedSignature(
     return { valid: false, keyId: issuerKeyId, error: `Signature verification failed: key ${issuerKeyId} is not a trusted key` };
   }
 
-  const file = createReadStream(filePath);
+  const file = typeof packageData === 'string' ? createReadStream(packageData) : Readable.from([packageData]);
   try {
     const message = await openpgp.createMessage({
       binary: Readable.toWeb(file) as unknown as ReadableStream<Uint8Array>,

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { eq, sql } from 'drizzle-orm';
@@ -134,6 +134,24 @@ describe('packages, deploy and the deployment queue (sections 5, 9, 11)', () => 
     expect(res.body).toMatchObject({ error: 'Insufficient credits', required: 1, available: 0 });
     expect(storedObjects().length).toBe(objects);
     expect(await t.db.select().from(packages).where(eq(packages.appId, app.body.app.id))).toEqual([]);
+  });
+
+  it('receives small packages in memory and larger ones streamed: both stored with their exact size and SHA-256', async () => {
+    // SMALL_PACKAGE_BYTES (1 MiB) is the line between the two ways of receiving a package.
+    for (const [version, bytes] of [
+      ['7.0.0', 4 * 1024],
+      ['7.0.1', 1536 * 1024],
+    ] as const) {
+      const apkg = await buildApkg({ version, files: { 'assets/blob.bin': randomBytes(bytes) } });
+      const res = await t.request(`/api/agent-apps/${appId}/packages/deploy`, { method: 'POST', token: key, body: await form({ version }, apkg) });
+      expect(res.status, version).toBe(202);
+      const sha256 = createHash('sha256').update(apkg).digest('hex');
+      expect(res.body.package).toMatchObject({ version, size_bytes: apkg.length, sha256 });
+      const [row] = await t.db.select().from(packages).where(eq(packages.id, res.body.package.id));
+      const stored = fs.readFileSync(path.join(t.config.dataDir, 'objects', ...row.storageKey.split('/')));
+      expect(createHash('sha256').update(stored).digest('hex'), version).toBe(sha256);
+      expect((await t.request(`/api/deployments/${res.body.deployment.id}/cancel`, { method: 'POST', token: key })).status).toBe(200);
+    }
   });
 
   it('answers 413 PAYLOAD_TOO_LARGE past MAX_PACKAGE_BYTES', async () => {

@@ -48,7 +48,7 @@ async function receiveUpload(services: Services, req: Request, res: Response, de
     const fields = parseInput(packageFormFields, form.fields);
     const file = form.file;
     received = undefined; // the domain owns the file from here (cleans up on success and on failure)
-    return await acceptPackageUpload(ctx, { appId: app.id, packageId, file, fields, signature: form.signature, deploy });
+    return await acceptPackageUpload(ctx, { appId: app.id, app, packageId, file, fields, signature: form.signature, deploy });
   } catch (err) {
     failed = true;
     if (received) await received.discard();

@@ -17,10 +17,12 @@ import {
   assertValidPrefix,
   assertValidRange,
   objectNotFound,
+  ObjectTooLargeError,
   type ByteRange,
   type PutOptions,
   type PutResult,
   type SignedUrlOptions,
+  type StageBody,
   type StagedObject,
   type StorageAdapter,
 } from './storage-adapter.ts';
@@ -65,11 +67,12 @@ export class LocalStorage implements StorageAdapter {
     return { key, size: staged.size, sha256: staged.sha256 };
   }
 
-  async stage(key: string, body: NodeJS.ReadableStream | Readable, opts: PutOptions = {}): Promise<StagedObject> {
+  async stage(key: string, body: StageBody, opts: PutOptions = {}): Promise<StagedObject> {
     assertValidKey(key);
     const target = this.#pathOf(key);
     const dir = path.dirname(target);
     const temp = path.join(dir, `.${path.basename(target)}.${crypto.randomBytes(8).toString('hex')}.upload`);
+    if (Buffer.isBuffer(body)) return this.#stageBytes(key, target, temp, body, opts);
     let file: fsp.FileHandle | undefined;
     let hash: FileHashJob | undefined;
     let size: number;
@@ -102,25 +105,27 @@ export class LocalStorage implements StorageAdapter {
       await fsp.rm(temp, { force: true });
       throw err;
     }
-    let state: 'staged' | 'committed' | 'aborted' = 'staged';
-    return {
-      key,
-      size,
-      sha256: digest.sha256,
-      localPath: temp,
-      blockCrc32: digest.blockCrc32,
-      async commit() {
-        if (state !== 'staged') throw new Error(`staged object ${key} was ${state} already`);
-        await durable;
-        await fsp.rename(temp, target);
-        state = 'committed';
-      },
-      async abort() {
-        if (state !== 'staged') return;
-        state = 'aborted';
-        await fsp.rm(temp, { force: true });
-      },
-    };
+    return stagedFile({ key, size, sha256: digest.sha256, temp, target, durable, blockCrc32: digest.blockCrc32 });
+  }
+
+  /** A small object already in memory: one write, hashed here (no hashing thread), synced in the background. */
+  async #stageBytes(key: string, target: string, temp: string, bytes: Buffer, opts: PutOptions): Promise<StagedObject> {
+    if (opts.maxBytes !== undefined && bytes.length > opts.maxBytes) throw new ObjectTooLargeError(opts.maxBytes);
+    let file: fsp.FileHandle | undefined;
+    try {
+      await fsp.mkdir(path.dirname(target), { recursive: true });
+      file = await fsp.open(temp, 'wx');
+      await file.writeFile(bytes);
+    } catch (err) {
+      await file?.close().catch(() => undefined);
+      await fsp.rm(temp, { force: true });
+      throw err;
+    }
+    const handle = file;
+    const durable = handle.datasync().finally(() => handle.close());
+    durable.catch(() => undefined);
+    const sha256 = crypto.createHash('sha256').update(bytes).digest('hex');
+    return stagedFile({ key, size: bytes.length, sha256, temp, target, durable });
   }
 
   async get(key: string, range?: ByteRange): Promise<Readable> {
@@ -210,6 +215,29 @@ export class LocalStorage implements StorageAdapter {
       await fsp.rm(probe, { force: true });
     }
   }
+}
+
+/** The staged object of a temp file: commit() waits for `durable` and renames it over the target. */
+function stagedFile(f: { key: string; size: number; sha256: string; temp: string; target: string; durable: Promise<unknown>; blockCrc32?: StagedObject['blockCrc32'] }): StagedObject {
+  let state: 'staged' | 'committed' | 'aborted' = 'staged';
+  return {
+    key: f.key,
+    size: f.size,
+    sha256: f.sha256,
+    localPath: f.temp,
+    blockCrc32: f.blockCrc32,
+    async commit() {
+      if (state !== 'staged') throw new Error(`staged object ${f.key} was ${state} already`);
+      await f.durable;
+      await fsp.rename(f.temp, f.target);
+      state = 'committed';
+    },
+    async abort() {
+      if (state !== 'staged') return;
+      state = 'aborted';
+      await fsp.rm(f.temp, { force: true });
+    },
+  };
 }
 
 function destroyQuietly(body: NodeJS.ReadableStream | Readable): void {

@@ -14,7 +14,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Logger } from 'pino';
 import type { Config } from '../../config.ts';
@@ -32,6 +32,7 @@ import {
   type PutOptions,
   type PutResult,
   type SignedUrlOptions,
+  type StageBody,
   type StagedObject,
   type StorageAdapter,
 } from './storage-adapter.ts';
@@ -105,8 +106,8 @@ export class S3Storage implements StorageAdapter {
   }
 
   /** Uploads at once (S3 has no rename): commit() is a no-op, abort() deletes the key. */
-  async stage(key: string, body: NodeJS.ReadableStream | Readable, opts: PutOptions = {}): Promise<StagedObject> {
-    const put = await this.put(key, body, opts);
+  async stage(key: string, body: StageBody, opts: PutOptions = {}): Promise<StagedObject> {
+    const put = await this.put(key, Buffer.isBuffer(body) ? Readable.from([body]) : body, opts);
     let aborted = false;
     return {
       ...put,

@@ -27,6 +27,9 @@ export type StagedObject = PutResult & {
   abort(): Promise<void>;
 };
 
+/** What stage() takes: a stream, or the bytes of a small object already in memory. */
+export type StageBody = NodeJS.ReadableStream | Readable | Buffer;
+
 /** Inclusive byte range, as in HTTP `Range: bytes=start-end`. */
 export type ByteRange = { start: number; end: number };
 
@@ -52,9 +55,10 @@ export interface StorageAdapter {
    * first (local storage: in `localPath`, while they are being made durable). Local storage writes
    * beside the key and commit renames (no copy). S3 uploads at once: commit is a no-op and abort
    * deletes the key, so stage S3 objects only to new keys (package keys are). On error nothing is
-   * left behind and `body` is destroyed.
+   * left behind and `body` is destroyed. A small body already in memory may be given as a Buffer:
+   * it is written in one go (local storage: hashed in-line, no hashing thread, no block CRCs).
    */
-  stage(key: string, body: NodeJS.ReadableStream | Readable, opts?: PutOptions): Promise<StagedObject>;
+  stage(key: string, body: StageBody, opts?: PutOptions): Promise<StagedObject>;
   /** The object's bytes (or the inclusive `range` of them); NOT_FOUND AppError when missing. */
   get(key: string, range?: ByteRange): Promise<Readable>;
   head(key: string): Promise<{ size: number } | null>;

@@ -179,6 +179,31 @@ describe.each(['local', 's3'] as const)('%s storage', (kind) => {
     expect(await setup.everything()).not.toContainEqual(expect.stringContaining('staged'));
   });
 
+  it('stages a small object given as bytes in memory, then publishes it on commit', async () => {
+    const bytes = Buffer.concat((await patternedBody(5000, 26).toArray()) as Buffer[]);
+    const key = 'orgs/o1/apps/a1/packages/staged-bytes.apkg';
+    const staged = await storage.stage(key, bytes, { maxBytes: MiB });
+    expect({ key: staged.key, size: staged.size, sha256: staged.sha256 }).toEqual({ key, ...expectedDigest(5000, 26) });
+    if (kind === 'local') {
+      expect(await storage.head(key)).toBeNull();
+      expect(await digestStream(createReadStream(staged.localPath!))).toEqual(expectedDigest(5000, 26));
+    }
+    await staged.commit();
+    expect(await digestStream(await storage.get(key))).toEqual(expectedDigest(5000, 26));
+    await storage.delete(key);
+    expect(await setup.everything()).not.toContainEqual(expect.stringContaining('staged'));
+  });
+
+  it('refuses staged bytes over maxBytes and leaves nothing behind; aborting staged bytes leaves nothing either', async () => {
+    const before = await setup.everything();
+    const key = 'orgs/o1/apps/a1/packages/staged-bytes-refused.apkg';
+    const err = await storage.stage(key, Buffer.alloc(1001, 1), { maxBytes: 1000 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ObjectTooLargeError);
+    await (await storage.stage(key, Buffer.alloc(1000, 2), { maxBytes: 1000 })).abort();
+    expect(await storage.head(key)).toBeNull();
+    expect(await setup.everything()).toEqual(before);
+  });
+
   it('leaves nothing behind when a staged object is aborted, and keeps a previous object (local)', async () => {
     const before = await setup.everything();
     const key = 'orgs/o1/apps/a1/packages/refused.apkg';

@@ -29,6 +29,8 @@ export function packageValidationFailed(details: string[]) {
   return new AppError('PACKAGE_VALIDATION_FAILED', 'Package validation failed', { details });
 }
 
+type AgentApp = typeof agentApps.$inferSelect;
+
 export type AcceptedPackage = {
   package: typeof packages.$inferSelect;
   deployment: typeof deployments.$inferSelect | null;
@@ -37,7 +39,16 @@ export type AcceptedPackage = {
 
 export async function acceptPackageUpload(
   ctx: DomainCtx,
-  input: { appId: string; packageId: string; file: ReceivedPackageFile; fields: PackageFormFields; signature?: Buffer; deploy: boolean },
+  input: {
+    appId: string;
+    /** The app as the caller just read it, if it did (spares a lookup; it is locked and read again in the transaction). */
+    app?: AgentApp;
+    packageId: string;
+    file: ReceivedPackageFile;
+    fields: PackageFormFields;
+    signature?: Buffer;
+    deploy: boolean;
+  },
 ): Promise<AcceptedPackage> {
   const actor = requireOrgActor(ctx);
   const { file, fields } = input;
@@ -46,15 +57,15 @@ export async function acceptPackageUpload(
   let signatureStored = false;
   let replacedKeys: string[] = [];
   try {
-    const app = await findAppOrThrow(ctx.db, actor.orgId, input.appId);
-    const validation = await validateApkg(file.tempPath, { expectedVersion: fields.version, blockCrc32: file.blockCrc32 });
+    const app = input.app?.orgId === actor.orgId && input.app.id === input.appId ? input.app : await findAppOrThrow(ctx.db, actor.orgId, input.appId);
+    const validation = await validateApkg(file.data, { expectedVersion: fields.version, blockCrc32: file.blockCrc32 });
     if (!validation.ok || !validation.version) throw packageValidationFailed(validation.errors.length ? validation.errors : ['Invalid APKG format']);
     const version = validation.version;
 
     let signatureStatus: 'none' | 'unverified' | 'verified' = 'none';
     if (app.trustedPublicKeys.length > 0) {
       if (!input.signature?.length) throw packageValidationFailed(['Signature required: this app only accepts packages signed with one of its trusted keys']);
-      const verdict = await verifyDetachedSignature(file.tempPath, input.signature, app.trustedPublicKeys);
+      const verdict = await verifyDetachedSignature(file.data, input.signature, app.trustedPublicKeys);
       if (!verdict.valid) throw packageValidationFailed([`Signature verification failed${verdict.error ? `: ${verdict.error}` : ''}`]);
       signatureStatus = 'verified';
     } else if (input.signature?.length) {
