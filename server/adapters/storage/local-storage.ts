@@ -56,7 +56,7 @@ export class LocalStorage implements StorageAdapter {
     return this.#pathOf(key);
   }
 
-  async put(key: string, body: NodeJS.ReadableStream | Readable, opts: PutOptions = {}): Promise<PutResult> {
+  async put(key: string, body: StageBody, opts: PutOptions = {}): Promise<PutResult> {
     const staged = await this.stage(key, body, opts);
     try {
       await staged.commit();

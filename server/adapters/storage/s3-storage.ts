@@ -72,12 +72,12 @@ export class S3Storage implements StorageAdapter {
     return null;
   }
 
-  async put(key: string, body: NodeJS.ReadableStream | Readable, opts: PutOptions = {}): Promise<PutResult> {
+  async put(key: string, body: StageBody, opts: PutOptions = {}): Promise<PutResult> {
     assertValidKey(key);
     const hasher = new HashingCounter(opts.maxBytes);
     // Errors flow both ways: a failing body destroys the hasher (which fails the Upload's read), an
     // oversized body makes the hasher fail (which destroys the body).
-    const piping = pipeline(body, hasher);
+    const piping = pipeline(Buffer.isBuffer(body) ? Readable.from([body]) : body, hasher);
     piping.catch(() => undefined);
     const upload = new Upload({
       client: this.client,
@@ -107,7 +107,7 @@ export class S3Storage implements StorageAdapter {
 
   /** Uploads at once (S3 has no rename): commit() is a no-op, abort() deletes the key. */
   async stage(key: string, body: StageBody, opts: PutOptions = {}): Promise<StagedObject> {
-    const put = await this.put(key, Buffer.isBuffer(body) ? Readable.from([body]) : body, opts);
+    const put = await this.put(key, body, opts);
     let aborted = false;
     return {
       ...put,

@@ -46,10 +46,10 @@ export interface StorageAdapter {
   localPath(key: string): string | null;
   /**
    * Streams `body` to `key`; resolves with byte size and SHA-256 hex computed while streaming.
-   * Never buffers the whole body. On error nothing is left behind at `key` (a previous object at
-   * `key` stays as it was), and `body` is destroyed.
+   * Never buffers the whole body (a small one may be given as a Buffer). On error nothing is left
+   * behind at `key` (a previous object at `key` stays as it was), and `body` is destroyed.
    */
-  put(key: string, body: NodeJS.ReadableStream | Readable, opts?: PutOptions): Promise<PutResult>;
+  put(key: string, body: StageBody, opts?: PutOptions): Promise<PutResult>;
   /**
    * Streams `body` like put() but publishes it only on commit(), so the caller can check the bytes
    * first (local storage: in `localPath`, while they are being made durable). Local storage writes

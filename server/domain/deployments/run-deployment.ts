@@ -123,7 +123,7 @@ export async function runDeployment(services: Services, claimed: DeploymentRow, 
         signature_status: pkg.signatureStatus,
         generated_at: new Date().toISOString(),
       };
-      await storage.put(metadataKey, Readable.from([Buffer.from(JSON.stringify(metadata, null, 2))]), { contentType: 'application/json' });
+      await storage.put(metadataKey, Buffer.from(JSON.stringify(metadata, null, 2)), { contentType: 'application/json' });
       log('info', `Metadata written (${metadataKey.split('/').pop()})`, 'generate_metadata');
     });
 

@@ -4,7 +4,6 @@
 // package and — for a deploy — reserves the credits and queues the deployment. Whatever fails, the
 // stored objects are removed and nothing is written: no half-written rows or files, no credits spent.
 import crypto from 'node:crypto';
-import { Readable } from 'node:stream';
 import { and, eq, inArray } from 'drizzle-orm';
 import { agentApps, deployments, packages } from '../../../db/schema/index.ts';
 import { validateApkg } from '../../apkg/validate-apkg.ts';
@@ -74,7 +73,7 @@ export async function acceptPackageUpload(
     // The package is accepted: publish it at its key (waits for its fsync) before any row points at it.
     await file.commit();
     if (input.signature?.length) {
-      await storage.put(signatureKey, Readable.from([input.signature]), { contentType: 'application/pgp-signature' });
+      await storage.put(signatureKey, input.signature, { contentType: 'application/pgp-signature' });
       signatureStored = true;
     }
 
@@ -106,14 +105,20 @@ export async function acceptPackageUpload(
       } else {
         [pkg] = await tx.insert(packages).values({ id: input.packageId, orgId: actor.orgId, appId: locked.id, version, ...values }).returning();
       }
-      await recordAudit(tx, actor, {
-        orgId: actor.orgId,
-        action: existing ? 'package.overwrite' : 'package.upload',
-        resourceType: 'package',
-        resourceId: pkg.id,
-        metadata: { app_id: locked.id, version, size: file.size },
-      });
-      await recordPackageUploadUsage(tx, { orgId: actor.orgId, appId: locked.id, appName: locked.name, packageId: pkg.id, version, at: ctx.now() });
+      // Independent writes, sent together (PostgreSQL pipelines them on the transaction's connection).
+      // A failure below (e.g. 402 from the reservation) rolls all of them back with the transaction.
+      const sideWrites = Promise.all([
+        recordAudit(tx, actor, {
+          orgId: actor.orgId,
+          action: existing ? 'package.overwrite' : 'package.upload',
+          resourceType: 'package',
+          resourceId: pkg.id,
+          metadata: { app_id: locked.id, version, size: file.size },
+        }),
+        recordPackageUploadUsage(tx, { orgId: actor.orgId, appId: locked.id, appName: locked.name, packageId: pkg.id, version, at: ctx.now() }),
+        tx.update(agentApps).set({ updatedAt: ctx.now() }).where(eq(agentApps.id, locked.id)),
+      ]);
+      sideWrites.catch(() => undefined);
       let deployment: typeof deployments.$inferSelect | null = null;
       if (input.deploy) {
         deployment = await enqueueDeployment(tx, {
@@ -130,7 +135,7 @@ export async function acceptPackageUpload(
         });
         await recordAudit(tx, actor, { orgId: actor.orgId, action: 'deployment.create', resourceType: 'deployment', resourceId: deployment.id, metadata: { version } });
       }
-      await tx.update(agentApps).set({ updatedAt: ctx.now() }).where(eq(agentApps.id, locked.id));
+      await sideWrites;
       return { package: pkg, deployment, warnings: validation.warnings };
     });
     for (const key of replacedKeys) await storage.delete(key).catch((err: unknown) => ctx.log.warn({ err, key }, 'could not delete a replaced package object'));
