@@ -4,14 +4,15 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createExpressMiddleware } from '@trpc/server/adapters/express';
 import express, { type Express } from 'express';
-import helmet from 'helmet';
 import type { DatabaseHandle } from '../db/client.ts';
 import type { Services } from './domain/context.ts';
 import { authenticate } from './http/authenticate.ts';
+import { forPaths } from './http/for-paths.ts';
 import { apiNotFound, errorHandler } from './http/errors.ts';
 import { originCheck } from './http/origin-check.ts';
 import { apiRateLimit } from './http/rate-limit.ts';
 import { requestId } from './http/request-id.ts';
+import { securityHeaders } from './http/security-headers.ts';
 import { metricsRoute, requestMetrics } from './http/metrics-route.ts';
 import { usageRecorder, type UsageRecorder } from './http/usage-recorder.ts';
 import { isRuntimeRequest } from './rest/usage.ts';
@@ -50,25 +51,14 @@ export function createApp({ services, database, spaDir = SPA_DIR }: AppDeps): Ex
   app.set('trust proxy', config.trustProxy);
   app.set('etag', false);
 
-  app.use(requestId(services.log));
+  app.use(requestId(app, services.log));
   app.use(requestMetrics(services.metrics));
-  app.use(
-    helmet({
-      contentSecurityPolicy: {
-        directives: {
-          'script-src': ["'self'"],
-          'img-src': ["'self'", 'data:'],
-          'connect-src': ["'self'"],
-          'upgrade-insecure-requests': config.isProduction ? [] : null,
-        },
-      },
-      strictTransportSecurity: config.isProduction ? { maxAge: 31_536_000, includeSubDomains: true } : false,
-    }),
-  );
+  // Helmet with the app's CSP for pages; a short precomputed set for the JSON API (see the file).
+  app.use(securityHeaders({ isProduction: config.isProduction }));
 
   const api = express.Router();
   // Raw body (signature over the exact bytes), before the JSON parser and the per-IP rate limit.
-  api.use(stripeWebhookRoutes(services));
+  api.use(forPaths(['/stripe'], stripeWebhookRoutes(services)));
   api.use(authenticate({ db, lucia: services.lucia, now: services.now }));
   // Every API-key request is an API call (recorded in batches, never a write per request).
   const usage = usageRecorder(services);
@@ -99,22 +89,24 @@ export function createApp({ services, database, spaDir = SPA_DIR }: AppDeps): Ex
       },
     }),
   );
-  api.use(healthRoutes(services, database));
-  if (services.adapters.storage.kind === 'local') api.use(localDownloadRoutes(services.adapters.storage, config));
-  api.use(authRoutes(services));
-  api.use(organizationRoutes(services));
-  api.use(apiKeyRoutes(services));
-  api.use(agentAppRoutes(services));
-  api.use(auditLogRoutes(services));
-  api.use(packageRoutes(services));
-  api.use(webhookRoutes(services));
-  api.use(secretRoutes(services));
-  api.use(deploymentRoutes(services));
-  api.use(deploymentEventStreamRoute(services));
-  api.use(creditRoutes(services));
-  api.use(usageRoutes(services));
-  if (!config.isProduction) api.use(devRoutes(services));
-  api.use(openApiRoutes(services));
+  // Each REST router runs only for the path prefixes of its routes (forPaths checks that at start):
+  // a request skips every router that cannot answer it. Routers sharing a prefix keep their order.
+  api.use(forPaths(['/health'], healthRoutes(services, database)));
+  if (services.adapters.storage.kind === 'local') api.use(forPaths(['/storage'], localDownloadRoutes(services.adapters.storage, config)));
+  api.use(forPaths(['/auth'], authRoutes(services)));
+  api.use(forPaths(['/organizations', '/invitations'], organizationRoutes(services)));
+  api.use(forPaths(['/api-keys'], apiKeyRoutes(services)));
+  api.use(forPaths(['/agent-apps'], agentAppRoutes(services)));
+  api.use(forPaths(['/audit-logs'], auditLogRoutes(services)));
+  api.use(forPaths(['/agent-apps'], packageRoutes(services)));
+  api.use(forPaths(['/agent-apps'], webhookRoutes(services)));
+  api.use(forPaths(['/agent-apps'], secretRoutes(services)));
+  api.use(forPaths(['/deployments', '/agent-apps', '/cron'], deploymentRoutes(services)));
+  api.use(forPaths(['/deployments'], deploymentEventStreamRoute(services)));
+  api.use(forPaths(['/credits'], creditRoutes(services)));
+  api.use(forPaths(['/usage'], usageRoutes(services)));
+  if (!config.isProduction) api.use(forPaths(['/dev'], devRoutes(services)));
+  api.use(forPaths(['/openapi.json', '/docs'], openApiRoutes(services)));
   api.use(apiNotFound());
   api.use(errorHandler());
   app.use('/api', api);

@@ -1,7 +1,10 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
 import { describe, expect, it } from 'vitest';
 import type { Db } from '../../db/client.ts';
 import type { DomainCtx } from '../domain/context.ts';
-import { coalescedRead } from './coalesced-read.ts';
+import { coalescedRead, sharedJson } from './coalesced-read.ts';
 
 const db = {} as Db;
 const otherDb = {} as Db;
@@ -54,5 +57,92 @@ describe('coalescedRead', () => {
     expect(s.runs.map((r) => `${r.orgId}:${r.arg}`)).toEqual(['org-1:a', 'org-2:a', 'org-1:b', 'org-1:a', 'null:a', 'null:a']);
     for (const r of s.runs) r.finish();
     expect(await Promise.all(reads)).toHaveLength(6);
+  });
+});
+
+/** Resolves `until(check)` promises as soon as `check()` holds, re-checked on every `changed()`. */
+function conditions() {
+  const waiting: { check: () => boolean; resolve: () => void }[] = [];
+  return {
+    until(check: () => boolean): Promise<void> {
+      return new Promise((resolve) => {
+        if (check()) resolve();
+        else waiting.push({ check, resolve });
+      });
+    },
+    changed() {
+      for (const w of [...waiting]) {
+        if (w.check()) {
+          waiting.splice(waiting.indexOf(w), 1);
+          w.resolve();
+        }
+      }
+    },
+  };
+}
+
+describe('sharedJson', () => {
+  it('answers the requests of one run with one body (the bytes of res.json), and a later run with the writes before it', async () => {
+    const cond = conditions();
+    let value = 0;
+    let arrived = 0;
+    let shaped = 0;
+    const runs: { finish(): void }[] = [];
+    type Row = { id: string; n: number; at: Date; note: string | null };
+    const read = (_ctx: DomainCtx, id: string) =>
+      new Promise<Row>((resolve) => {
+        const seen = value;
+        runs.push({ finish: () => resolve({ id, n: seen, at: new Date(Date.UTC(2026, 0, 2, 3, 4, 5, 6)), note: 'café ✓ "quoted" \u2028' }) });
+        cond.changed();
+      });
+    const shape = (r: Row) => {
+      shaped += 1;
+      return { item: { id: r.id, n: r.n, at: r.at.toISOString(), note: r.note, tags: [] } };
+    };
+    const readShared = coalescedRead(read);
+    const send = sharedJson(shape);
+    const app = express();
+    app.get('/shared/:id', async (req, res) => {
+      arrived += 1;
+      const pending = readShared(ctxOf('org-1'), req.params.id);
+      cond.changed();
+      send(res, await pending);
+    });
+    app.get('/plain/:id', async (req, res) => {
+      res.json(shape(await read(ctxOf('org-1'), req.params.id)));
+    });
+    const server = http.createServer(app);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const get = async (path: string) => {
+      const res = await fetch(base + path);
+      return { status: res.status, type: res.headers.get('content-type'), length: res.headers.get('content-length'), text: await res.text() };
+    };
+    try {
+      const first = get('/shared/app-1');
+      await cond.until(() => arrived === 1 && runs.length === 1);
+      value += 1; // a write committed while the first run is in flight
+      const batch = [get('/shared/app-1'), get('/shared/app-1')];
+      await cond.until(() => arrived === 3);
+      expect(runs).toHaveLength(1);
+      runs[0].finish();
+      await cond.until(() => runs.length === 2); // the waiting requests' run starts after the first one
+      runs[1].finish();
+      const [a, b] = await Promise.all(batch);
+      const before = await first;
+      expect(JSON.parse(before.text)).toMatchObject({ item: { n: 0 } });
+      expect(JSON.parse(a.text)).toMatchObject({ item: { n: 1 } });
+      expect(b).toEqual(a);
+      expect(shaped).toBe(2); // once per run, not once per request
+
+      const plain = get('/plain/app-1');
+      await cond.until(() => runs.length === 3);
+      runs[2].finish();
+      expect(await plain).toEqual(a); // status, Content-Type, Content-Length and bytes of res.json
+      expect(a.type).toBe('application/json; charset=utf-8');
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });

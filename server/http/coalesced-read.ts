@@ -5,6 +5,10 @@
 // still sees every write committed before the request came in. Nothing is cached, and a read
 // without concurrency runs at once as before. Only for reads whose result depends on nothing but
 // the organization and the arguments (not on the user or the key).
+//
+// The requests served by one run get the same result object, so their JSON body is the same too:
+// sharedJson serializes it once per result instead of once per request.
+import type { Response } from 'express';
 import type { Db } from '../../db/client.ts';
 import type { DomainCtx } from '../domain/context.ts';
 import { createCoalescer, type Coalescer } from './request-coalescer.ts';
@@ -26,5 +30,24 @@ export function coalescedRead<A extends string[], R>(read: (ctx: DomainCtx, ...a
       byDb.set(ctx.db, coalescer);
     }
     return coalescer.submit(JSON.stringify([orgId, ...args]), { ctx, args });
+  };
+}
+
+/**
+ * Sends `shape(result)` as JSON, the bytes and headers of `res.json(shape(result))`, serializing it
+ * once per result object: the requests of one coalesced run share the body. Each run returns a new
+ * object (a fresh read), so a later run never gets an earlier body; results must not be mutated.
+ * One cache per shape (per route), keyed weakly by the result.
+ */
+export function sharedJson<R extends object>(shape: (result: R) => unknown): (res: Response, result: R) => void {
+  const bodies = new WeakMap<R, Buffer>();
+  return (res, result) => {
+    let body = bodies.get(result);
+    if (body === undefined) {
+      body = Buffer.from(JSON.stringify(shape(result)), 'utf8');
+      bodies.set(result, body);
+    }
+    res.setHeader('Content-Type', 'application/json; charset=utf-8');
+    res.send(body);
   };
 }

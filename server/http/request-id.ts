@@ -1,27 +1,33 @@
 // Gives every request an id (kept from X-Request-Id when sane), a child logger carrying it, and one
 // completion log line with status and duration.
 import crypto from 'node:crypto';
-import type { NextFunction, Request, Response } from 'express';
+import type { Express, NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
 
 const SAFE_ID = /^[A-Za-z0-9._-]{8,64}$/;
+const CHILD_LOG = Symbol('requestLog');
 
-export function requestId(log: Logger) {
+type WithChildLog = Request & { [CHILD_LOG]?: Logger };
+
+export function requestId(app: Express, log: Logger) {
+  // req.log is the child logger carrying the request id, made on first use: most requests log
+  // nothing but their completion line, which is skipped entirely below the info level. The accessor
+  // lives once on the app's request prototype (not defined on every request); `req.log = other`
+  // replaces the logger of that request only.
+  Object.defineProperty(app.request, 'log', {
+    configurable: true,
+    enumerable: true,
+    get(this: WithChildLog) {
+      return (this[CHILD_LOG] ??= log.child({ reqId: this.id }));
+    },
+    set(this: WithChildLog, value: Logger) {
+      this[CHILD_LOG] = value;
+    },
+  });
   return (req: Request, res: Response, next: NextFunction) => {
     const incoming = req.get('x-request-id');
     const id = incoming && SAFE_ID.test(incoming) ? incoming : `req_${crypto.randomUUID().replaceAll('-', '')}`;
     req.id = id;
-    // The child logger is made on first use: most requests log nothing but their completion line,
-    // which is skipped entirely below the info level.
-    let child: Logger | undefined;
-    Object.defineProperty(req, 'log', {
-      configurable: true,
-      enumerable: true,
-      get: () => (child ??= log.child({ reqId: id })),
-      set: (value: Logger) => {
-        child = value;
-      },
-    });
     req.actor = { kind: 'anonymous', ip: req.ip };
     req.authVia = 'none';
     res.setHeader('X-Request-Id', id);

@@ -7,7 +7,7 @@ import { getApp } from '../domain/apps/get-app.ts';
 import { listApps } from '../domain/apps/list-apps.ts';
 import { updateApp } from '../domain/apps/update-app.ts';
 import type { Services } from '../domain/context.ts';
-import { coalescedRead } from '../http/coalesced-read.ts';
+import { coalescedRead, sharedJson } from '../http/coalesced-read.ts';
 import { domainCtx } from '../http/request-context.ts';
 import { iso, parseInput } from './parse.ts';
 import { packageJson } from './packages-shape.ts';
@@ -16,20 +16,22 @@ export function agentAppRoutes(services: Services): Router {
   const r = Router();
   const listOrgApps = coalescedRead(listApps);
 
+  // A whole coalesced batch gets one result, serialized once for all of its requests.
+  const sendAppList = sharedJson((apps: Awaited<ReturnType<typeof listApps>>) => ({
+    apps: apps.map((a) => ({
+      id: a.id,
+      name: a.name,
+      description: a.description,
+      is_public: a.isPublic,
+      active_version: a.activeVersion,
+      created_at: iso(a.createdAt),
+      updated_at: iso(a.updatedAt),
+      packages: a.packages.map((p) => ({ id: p.id, version: p.version, created_at: iso(p.createdAt) })),
+    })),
+  }));
+
   r.get('/agent-apps', async (req, res) => {
-    const apps = await listOrgApps(domainCtx(services, req));
-    res.json({
-      apps: apps.map((a) => ({
-        id: a.id,
-        name: a.name,
-        description: a.description,
-        is_public: a.isPublic,
-        active_version: a.activeVersion,
-        created_at: iso(a.createdAt),
-        updated_at: iso(a.updatedAt),
-        packages: a.packages.map((p) => ({ id: p.id, version: p.version, created_at: iso(p.createdAt) })),
-      })),
-    });
+    sendAppList(res, await listOrgApps(domainCtx(services, req)));
   });
 
   r.post('/agent-apps', async (req, res) => {

@@ -11,7 +11,7 @@ import { getQueueStats } from '../domain/deployments/queue-stats.ts';
 import { redeployPackage } from '../domain/deployments/redeploy-package.ts';
 import { AppError } from '../domain/errors.ts';
 import { constantTimeEqual } from '../domain/tokens.ts';
-import { coalescedRead } from '../http/coalesced-read.ts';
+import { coalescedRead, sharedJson } from '../http/coalesced-read.ts';
 import { domainCtx } from '../http/request-context.ts';
 import { newWorkerId, processOneDeployment } from '../workers/deployment-worker.ts';
 import { deploymentLogsQuery, listDeploymentsQuery, rollbackBody } from './deployment-schemas.ts';
@@ -57,6 +57,7 @@ export function deploymentRoutes(services: Services): Router {
   const r = Router();
   // `pixell deploy` polls its deployment: concurrent polls of one deployment share one read.
   const readDeployment = coalescedRead(getDeployment);
+  const sendDeployment = sharedJson((d: DeploymentRow) => ({ deployment: deploymentJson(d) }));
 
   // Queue stats are public as documented (no tenant data: counts only).
   r.get('/deployments/queue/stats', async (_req, res) => {
@@ -70,8 +71,7 @@ export function deploymentRoutes(services: Services): Router {
   });
 
   r.get('/deployments/:id', async (req, res) => {
-    const d = await readDeployment(domainCtx(services, req), req.params.id);
-    res.json({ deployment: deploymentJson(d) });
+    sendDeployment(res, await readDeployment(domainCtx(services, req), req.params.id));
   });
 
   r.get('/deployments/:id/logs', async (req, res) => {

@@ -27,7 +27,7 @@ beforeAll(async () => {
   // A long interval: writes happen only through the batch size or an explicit flush.
   recorder = usageRecorder(t.services, { flushIntervalMs: 3_600_000, maxBatch: 5 });
   const app = express();
-  app.use(requestId(t.services.log));
+  app.use(requestId(app, t.services.log));
   const api = express.Router();
   api.use(authenticate({ db: t.db, lucia: t.services.lucia, now: t.services.now }));
   api.use(recorder.middleware);
