@@ -1,7 +1,7 @@
 // Counts every REST request authenticated with an API key as an `api_call` usage event, without a
 // database write per request: on response finish the call is buffered in memory, and the buffer is
-// written every second (or as soon as it holds 500 calls) with one multi-row INSERT and one roll-up
-// upsert (domain/usage/record-usage-events.ts). tRPC traffic (the dashboard) is not counted.
+// written every second (or as soon as it holds 500 calls) with one statement per 500 calls that
+// inserts them and adds them to the roll-ups (domain/usage/record-usage-events.ts). tRPC traffic (the dashboard) is not counted.
 // Mount it on the /api router after `authenticate`; call stop() at shutdown to write what is left.
 import type { NextFunction, Request, Response } from 'express';
 import type { Services } from '../domain/context.ts';
@@ -26,19 +26,26 @@ export function usageRecorder(services: Pick<Services, 'db' | 'log' | 'now'>, op
   let dropped = 0;
   let writing: Promise<void> = Promise.resolve();
 
+  // A flush that is queued but not started yet: later calls share it (it takes everything buffered
+  // by the time it starts), so a busy server writes full batches instead of a storm of small ones.
+  let queued: Promise<void> | null = null;
   const flush = (): Promise<void> => {
+    if (queued) return queued;
     // Writes are chained so batches land in order and flush() waits for everything buffered so far.
-    writing = writing.then(async () => {
+    const next = writing.then(async () => {
+      queued = null;
       while (buffer.length > 0) {
         const batch = buffer.splice(0, WRITE_BATCH);
         try {
-          await services.db.transaction((tx) => recordUsageEvents(tx, batch));
+          await recordUsageEvents(services.db, batch);
         } catch (err) {
           services.log.warn({ err, calls: batch.length }, 'could not record API calls; these calls are not counted');
         }
       }
     });
-    return writing;
+    queued = next;
+    writing = next;
+    return next;
   };
 
   const timer = setInterval(() => void flush(), options.flushIntervalMs ?? 1000);

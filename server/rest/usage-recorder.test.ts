@@ -68,6 +68,13 @@ describe('usageRecorder', () => {
     expect(metrics.body).toMatchObject({ apiCalls: 2, apiCallsChange: 100 });
   });
 
+  it('shares a flush that has not started yet, so a busy server writes whole batches rather than a storm of small ones', async () => {
+    const first = recorder.flush();
+    expect(recorder.flush()).toBe(first);
+    await first;
+    expect(recorder.flush()).not.toBe(first);
+  });
+
   it('writes by itself once the batch size is reached, and stop() writes what is left', async () => {
     for (let i = 0; i < 5; i++) await call('/api/things', key.key);
     // The fifth buffered call starts a write by itself (no flush() here; the timer is an hour away).

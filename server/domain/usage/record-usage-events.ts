@@ -1,12 +1,12 @@
-// Writes usage events and keeps the per-day roll-ups current, in the caller's transaction: one
-// multi-row INSERT of the events (an (org, event_id) seen before is skipped, so reporters can
-// retry), then one multi-row upsert of the (org, day, app, type) totals of the rows really inserted.
-// Totals are summed here first (one statement may not update a row twice) and written in key order,
-// so concurrent writers lock roll-up rows in the same order and never deadlock each other.
+// Writes usage events and keeps the per-day roll-ups current, in one statement (in the caller's
+// transaction when there is one): a multi-row INSERT of the events (an (org, event_id) seen before
+// is skipped, so reporters can retry), and an upsert of the (org, UTC day, app, type) totals of the
+// rows really inserted. Totals are summed first (one statement may not update a row twice) and
+// written in key order, so concurrent writers lock roll-up rows in the same order and never
+// deadlock each other.
 import { sql } from 'drizzle-orm';
 import { queryRows, type DbOrTx } from '../../../db/client.ts';
 import { NO_APP_ID, usageDaily, usageEvents, type UsageEventType } from '../../../db/schema/index.ts';
-import { utcDay } from './usage-days.ts';
 
 export type NewUsageEvent = {
   orgId: string;
@@ -41,17 +41,28 @@ export async function recordUsageEvents(tx: DbOrTx, events: NewUsageEvent[]): Pr
       occurred_at: e.occurredAt.toISOString(),
     })),
   );
+  // One statement: the events, then the per-day totals of the rows really inserted, added to the
+  // roll-ups in key order (see the top of the file). Atomic on its own, so no transaction is needed.
   const inserted = await queryRows<InsertedRow>(
     tx,
-    sql`insert into ${usageEvents} (org_id, app_id, app_name, type, quantity, credits, description, event_id, metadata, occurred_at)
-        select r.org_id, r.app_id, r.app_name, r.type, r.quantity, r.credits, r.description, r.event_id, r.metadata, r.occurred_at
-        from json_populate_recordset(null::usage_events, ${rows}::json) as r
-        on conflict (org_id, event_id) do nothing
-        returning id, org_id, app_id, app_name, type, quantity, credits, description, event_id, metadata, occurred_at, created_at`,
+    sql`with inserted as (
+          insert into ${usageEvents} (org_id, app_id, app_name, type, quantity, credits, description, event_id, metadata, occurred_at)
+          select r.org_id, r.app_id, r.app_name, r.type, r.quantity, r.credits, r.description, r.event_id, r.metadata, r.occurred_at
+          from json_populate_recordset(null::usage_events, ${rows}::json) as r
+          on conflict (org_id, event_id) do nothing
+          returning id, org_id, app_id, app_name, type, quantity, credits, description, event_id, metadata, occurred_at, created_at
+        ), rollups as (
+          insert into ${usageDaily} (org_id, day, app_id, type, count, credits)
+          select org_id, (occurred_at at time zone 'UTC')::date, coalesce(app_id, ${NO_APP_ID}::uuid), type, sum(quantity), sum(credits)
+          from inserted
+          group by 1, 2, 3, 4
+          order by 1, 2, 3, 4
+          on conflict (org_id, day, app_id, type) do update
+            set count = ${usageDaily}.count + excluded.count, credits = ${usageDaily}.credits + excluded.credits
+        )
+        select * from inserted`,
   );
-  const result = inserted.map(toUsageEventRow);
-  await addToDailyRollups(tx, result);
-  return result;
+  return inserted.map(toUsageEventRow);
 }
 
 type InsertedRow = {
@@ -89,29 +100,4 @@ function toUsageEventRow(r: InsertedRow): UsageEventRow {
 export async function recordUsageEvent(tx: DbOrTx, event: NewUsageEvent): Promise<UsageEventRow | null> {
   const [row] = await recordUsageEvents(tx, [event]);
   return row ?? null;
-}
-
-async function addToDailyRollups(tx: DbOrTx, rows: UsageEventRow[]): Promise<void> {
-  if (rows.length === 0) return;
-  const totals = new Map<string, { orgId: string; day: string; appId: string; type: UsageEventType; count: number; credits: number }>();
-  for (const r of rows) {
-    const day = utcDay(r.occurredAt);
-    const appId = r.appId ?? NO_APP_ID;
-    const key = `${r.orgId}|${day}|${appId}|${r.type}`;
-    const t = totals.get(key);
-    if (t) {
-      t.count += r.quantity;
-      t.credits += r.credits;
-    } else {
-      totals.set(key, { orgId: r.orgId, day, appId, type: r.type, count: r.quantity, credits: r.credits });
-    }
-  }
-  const values = [...totals.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
-  await tx
-    .insert(usageDaily)
-    .values(values)
-    .onConflictDoUpdate({
-      target: [usageDaily.orgId, usageDaily.day, usageDaily.appId, usageDaily.type],
-      set: { count: sql`${usageDaily.count} + excluded.count`, credits: sql`${usageDaily.credits} + excluded.credits` },
-    });
 }
