@@ -14,5 +14,7 @@ declare module 'express-serve-static-core' {
 }
 
 export function domainCtx(services: Services, req: Request): DomainCtx {
-  return { ...services, log: req.log, actor: req.actor };
+  // `log` is read from the request on first use: the request's child logger is only made when
+  // something is logged (most requests log nothing but their completion line).
+  return Object.defineProperty({ ...services, actor: req.actor } as DomainCtx, 'log', { enumerable: true, get: () => req.log });
 }

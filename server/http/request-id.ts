@@ -5,6 +5,12 @@ import type { Express, NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
 
 const SAFE_ID = /^[A-Za-z0-9._-]{8,64}$/;
+
+// Made ids are `req_` and 32 hex digits: 20 random per process, then a counter of 12 (unique across
+// processes without a random draw per request; request ids are not secrets).
+const PROCESS_ID_PREFIX = crypto.randomBytes(10).toString('hex');
+let requestCounter = 0;
+const newRequestId = () => `req_${PROCESS_ID_PREFIX}${(++requestCounter % 2 ** 48).toString(16).padStart(12, '0')}`;
 const CHILD_LOG = Symbol('requestLog');
 
 type WithChildLog = Request & { [CHILD_LOG]?: Logger };
@@ -26,7 +32,7 @@ export function requestId(app: Express, log: Logger) {
   });
   return (req: Request, res: Response, next: NextFunction) => {
     const incoming = req.get('x-request-id');
-    const id = incoming && SAFE_ID.test(incoming) ? incoming : `req_${crypto.randomUUID().replaceAll('-', '')}`;
+    const id = incoming && SAFE_ID.test(incoming) ? incoming : newRequestId();
     req.id = id;
     req.actor = { kind: 'anonymous', ip: req.ip };
     req.authVia = 'none';
