@@ -1,20 +1,33 @@
 // Looks up an API key by the SHA-256 of the presented secret: one indexed query per request.
 // The key acts in the organization that owns it, with the current role of the member who created it.
-import { and, eq, isNull, lt, or } from 'drizzle-orm';
+import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
 import { apiKeys, memberships, type Role } from '../../../db/schema/index.ts';
 import { sha256Hex } from '../tokens.ts';
 
 export type ApiKeyIdentity = { apiKeyId: string; orgId: string; role: Role; userId: string | null };
 
-export async function authenticateApiKey(db: Db, presented: string): Promise<ApiKeyIdentity | null> {
-  if (!presented || presented.length > 200) return null;
-  const [row] = await db
+/** One statement, built once per database handle (it runs for every API request). */
+function buildLookup(db: Db) {
+  return db
     .select({ id: apiKeys.id, orgId: apiKeys.orgId, createdBy: apiKeys.createdBy, role: memberships.role })
     .from(apiKeys)
     .leftJoin(memberships, and(eq(memberships.orgId, apiKeys.orgId), eq(memberships.userId, apiKeys.createdBy)))
-    .where(eq(apiKeys.keyHash, sha256Hex(presented)))
-    .limit(1);
+    .where(eq(apiKeys.keyHash, sql.placeholder('keyHash')))
+    .limit(1)
+    .prepare('authenticate_api_key');
+}
+
+const lookups = new WeakMap<Db, ReturnType<typeof buildLookup>>();
+
+export async function authenticateApiKey(db: Db, presented: string): Promise<ApiKeyIdentity | null> {
+  if (!presented || presented.length > 200) return null;
+  let lookup = lookups.get(db);
+  if (!lookup) {
+    lookup = buildLookup(db);
+    lookups.set(db, lookup);
+  }
+  const [row] = await lookup.execute({ keyHash: sha256Hex(presented) });
   if (!row) return null;
   return { apiKeyId: row.id, orgId: row.orgId, role: row.role ?? 'member', userId: row.createdBy };
 }
