@@ -25,22 +25,32 @@ export type UsageEventRow = typeof usageEvents.$inferSelect;
 
 export async function recordUsageEvents(tx: DbOrTx, events: NewUsageEvent[]): Promise<UsageEventRow[]> {
   if (events.length === 0) return [];
-  // The batch travels as one JSON parameter: a few hundred rows cost one serialisation instead of
-  // ten bound parameters each (building those was the main cost of recording API calls).
-  const rows = JSON.stringify(
-    events.map((e) => ({
-      org_id: e.orgId,
-      app_id: e.appId,
-      app_name: e.appName,
-      type: e.type,
-      quantity: e.quantity,
-      credits: e.credits,
-      description: e.description,
-      event_id: e.eventId ?? null,
-      metadata: e.metadata ?? null,
-      occurred_at: e.occurredAt.toISOString(),
-    })),
-  );
+  return recordSerializedUsageEvents(tx, `[${events.map(usageEventJson).join(',')}]`);
+}
+
+/**
+ * One event as the JSON object recordSerializedUsageEvents reads. The batch travels as one JSON
+ * parameter: a few hundred rows cost one serialisation instead of ten bound parameters each
+ * (building those was the main cost of recording API calls), and a recorder can serialise each
+ * event as it comes instead of all of them at once.
+ */
+export function usageEventJson(e: NewUsageEvent): string {
+  return JSON.stringify({
+    org_id: e.orgId,
+    app_id: e.appId,
+    app_name: e.appName,
+    type: e.type,
+    quantity: e.quantity,
+    credits: e.credits,
+    description: e.description,
+    event_id: e.eventId ?? null,
+    metadata: e.metadata ?? null,
+    occurred_at: e.occurredAt.toISOString(),
+  });
+}
+
+/** recordUsageEvents for events already serialised: `rows` is a JSON array of usageEventJson objects. */
+export async function recordSerializedUsageEvents(tx: DbOrTx, rows: string): Promise<UsageEventRow[]> {
   // One statement: the events, then the per-day totals of the rows really inserted, added to the
   // roll-ups in key order (see the top of the file). Atomic on its own, so no transaction is needed.
   const inserted = await queryRows<InsertedRow>(
