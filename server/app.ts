@@ -59,7 +59,11 @@ export function createApp({ services, database, spaDir = SPA_DIR }: AppDeps): Ex
   const api = express.Router();
   // Raw body (signature over the exact bytes), before the JSON parser and the per-IP rate limit.
   api.use(forPaths(['/stripe'], stripeWebhookRoutes(services)));
-  api.use(authenticate({ db, lucia: services.lucia, now: services.now }));
+  // The REST allowance counts every request except the dashboard's tRPC traffic (its own budget,
+  // below) and the runtime's reports (RUNTIME_TOKEN, not an anonymous client). API-key requests are
+  // counted in the statement that looks their key up.
+  const restCounted = (req: express.Request) => !(req.path.startsWith('/trpc') || isRuntimeRequest(req, config));
+  api.use(authenticate({ db, lucia: services.lucia, now: services.now, countApiCalls: { prefix: 'rl:', counts: restCounted } }));
   // Every API-key request is an API call (recorded in batches, never a write per request).
   const usage = usageRecorder(services);
   app.locals.usageRecorder = usage;
@@ -74,8 +78,7 @@ export function createApp({ services, database, spaDir = SPA_DIR }: AppDeps): Ex
     }, 'rl-ui:'),
   );
   const restLimiter = apiRateLimit(db, config.rateLimit, 'rl:');
-  // The runtime (RUNTIME_TOKEN) reports invocations without an API key: it is not an anonymous client.
-  api.use((req, res, next) => (req.path.startsWith('/trpc') || isRuntimeRequest(req, config) ? next() : restLimiter(req, res, next)));
+  api.use((req, res, next) => (restCounted(req) ? restLimiter(req, res, next) : next()));
   api.use(originCheck(config.publicUrl));
   api.use(express.json({ limit: config.bodyLimit }));
 

@@ -5,6 +5,7 @@ import type { Db } from '../../db/client.ts';
 import { authenticateApiKey, touchApiKey, type ApiKeyIdentity } from '../domain/api-keys/authenticate-api-key.ts';
 import { REMEMBER_SESSION_MS, SESSION_COOKIE, validateAccessToken, type AuthLucia, type ValidatedSession } from '../domain/auth/session-store.ts';
 import type { Actor } from '../domain/context.ts';
+import { lookUpApiKeyAndCount, RATE_LIMIT_WINDOW_MS, type RateLimitCount } from './rate-limit.ts';
 import { createCoalescer } from './request-coalescer.ts';
 
 export type AuthState = { session: ValidatedSession | null };
@@ -36,15 +37,32 @@ function sessionActor(s: ValidatedSession, ip: string | undefined): Actor {
   return { kind: 'session', userId: s.userId, sessionId: s.sessionId, orgId: s.activeOrgId, role: s.role, ip };
 }
 
-export function authenticate(deps: { db: Db; lucia: AuthLucia; now: () => Date }) {
-  const { db, lucia, now } = deps;
+type KeyLookup = { identity: ApiKeyIdentity | null; place: RateLimitCount | null };
+
+export function authenticate(deps: {
+  db: Db;
+  lucia: AuthLucia;
+  now: () => Date;
+  /**
+   * API-key requests for which `counts(req)` holds are counted by the rate limiter of `prefix` in
+   * the statement that looks the key up (rate-limit.ts): one round trip for both.
+   */
+  countApiCalls?: { prefix: string; counts: (req: Request) => boolean };
+}) {
+  const { db, lucia, now, countApiCalls } = deps;
   // Concurrent requests presenting the same key share one lookup that starts after all of them
   // arrived (see request-coalescer.ts): a fleet hammering the API costs one query per round trip.
-  const keyLookups = createCoalescer<string, null, ApiKeyIdentity | null>(async (presented, items) => {
-    const identity = await authenticateApiKey(db, presented);
-    return items.map(() => identity);
+  const keyLookups = createCoalescer<string, boolean, KeyLookup>(async (presented, counted) => {
+    const count = counted.filter(Boolean).length;
+    if (!countApiCalls || count === 0) {
+      const identity = await authenticateApiKey(db, presented);
+      return counted.map(() => ({ identity, place: null }));
+    }
+    const found = await lookUpApiKeyAndCount(db, presented, { prefix: countApiCalls.prefix, count, windowMs: RATE_LIMIT_WINDOW_MS });
+    let i = 0;
+    return counted.map((c) => ({ identity: found?.identity ?? null, place: found && c ? found.places[i++] : null }));
   });
-  const lookUpKey = (presented: string) => keyLookups.submit(presented, null);
+  const lookUpKey = (presented: string, counted = false) => keyLookups.submit(presented, counted);
   return async (req: Request, res: Response, next: NextFunction) => {
     try {
       const bearer = bearerToken(req);
@@ -52,9 +70,11 @@ export function authenticate(deps: { db: Db; lucia: AuthLucia; now: () => Date }
         // A Bearer header always decides: a bad one is never silently replaced by the cookie.
         req.authVia = 'bearer';
         if (!bearer) return next();
-        const key = bearer.startsWith('pac_') ? await lookUpKey(bearer) : null;
+        const lookup = bearer.startsWith('pac_') ? await lookUpKey(bearer, countApiCalls?.counts(req) ?? false) : null;
+        const key = lookup?.identity;
         if (key) {
           req.actor = { kind: 'apiKey', apiKeyId: key.apiKeyId, orgId: key.orgId, role: key.role, userId: key.userId, ip: req.ip };
+          if (lookup.place && countApiCalls) req.rateLimitCount = { prefix: countApiCalls.prefix, ...lookup.place };
           touchApiKey(db, key.apiKeyId, now(), (err) => req.log.warn({ err }, 'could not record api key use'));
           return next();
         }
@@ -63,7 +83,7 @@ export function authenticate(deps: { db: Db; lucia: AuthLucia; now: () => Date }
           req.actor = sessionActor(session, req.ip);
           return next();
         }
-        const fallbackKey = bearer.startsWith('pac_') ? null : await lookUpKey(bearer);
+        const fallbackKey = bearer.startsWith('pac_') ? null : (await lookUpKey(bearer)).identity;
         if (fallbackKey) {
           req.actor = { kind: 'apiKey', apiKeyId: fallbackKey.apiKeyId, orgId: fallbackKey.orgId, role: fallbackKey.role, userId: fallbackKey.userId, ip: req.ip };
           touchApiKey(db, fallbackKey.apiKeyId, now(), (err) => req.log.warn({ err }, 'could not record api key use'));

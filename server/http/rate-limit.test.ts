@@ -80,6 +80,20 @@ describe('rate limits', () => {
     expect(Number(row.hits)).toBe(12);
   });
 
+  it('counts an API-key request with its key lookup in the REST allowance only; the dashboard transport has its own', async () => {
+    const owner = await createUserFixture(t);
+    const key = await createApiKeyFixture(t, owner, 'split');
+    const ui = await t.request('/api/trpc/auth.session', { token: key.key });
+    expect(ui.headers.get('x-ratelimit-limit')).toBe('40'); // ten times the REST allowance
+    const rest = await t.request('/api/health', { token: key.key });
+    expect(rest.headers.get('x-ratelimit-remaining')).toBe('3');
+    const rows = await queryRows<{ key: string; hits: number }>(t.db, sql`select key, hits from rate_limit_counters where key like ${`%org:${owner.orgId}`} order by key`);
+    expect(rows.map((r) => [r.key, Number(r.hits)])).toEqual([
+      [`rl-ui:org:${owner.orgId}`, 1],
+      [`rl:org:${owner.orgId}`, 1],
+    ]);
+  });
+
   it('puts the headers on error responses too', async () => {
     const owner = await createUserFixture(t);
     const res = await t.request('/api/no-such-route', { token: owner.token });

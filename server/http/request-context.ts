@@ -10,6 +10,8 @@ declare module 'express-serve-static-core' {
     actor: Actor;
     /** How the actor was authenticated: cookie requests are subject to the CSRF origin check. */
     authVia: 'cookie' | 'bearer' | 'none';
+    /** This request's place in its rate-limit count when authenticate already counted it (rate-limit.ts). */
+    rateLimitCount?: { prefix: string; totalHits: number; resetTime: Date };
   }
 }
 
