@@ -1,6 +1,7 @@
 // The embedded runtime against real local storage (temp DATA_DIR) with packages built by the APKG
 // test helper: install, current.json and rollback retention, env precedence without leaking values,
 // checksum/size mismatch, zip slip and symlinks, abort with cleanup, idempotency per deployment.
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -227,9 +228,11 @@ describe('LocalRuntime.deploy', () => {
     expect(lines.map((l) => l.message)).toEqual([`Already installed by this deployment at ${first.location}`]);
   });
 
-  it('serialises concurrent deploys of one app', async () => {
+  it('publishes concurrent deploys of one app in the order they were asked for, even when the first one takes longer', async () => {
     const runtime = new LocalRuntime({ storage, dataDir });
-    const a = await storedPackage({ version: '1.0.0' });
+    // The first package is big (streamed through a temp file, a 3 MiB entry): it unpacks far slower
+    // than the second, which must still not go live before it.
+    const a = await storedPackage({ version: '1.0.0', files: { 'assets/big.bin': randomBytes(3 * 1024 * 1024) } });
     const b = { ...(await storedPackage({ version: '1.1.0' })), isUpdate: true };
     await Promise.all([runtime.deploy(a, collector().log, signal()), runtime.deploy(b, collector().log, signal())]);
     expect(await runtime.current(APP)).toMatchObject({ version: '1.1.0', previous: { version: '1.0.0' } });

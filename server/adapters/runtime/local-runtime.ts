@@ -95,8 +95,8 @@ export class LocalRuntime implements RuntimeAdapter {
   readonly #maxInflatedBytes: number;
   readonly #maxEntries: number;
   readonly #maxInMemoryPackageBytes: number;
-  /** Deploys of one app run one after the other (per process). */
-  readonly #appLocks = new Map<string, Promise<unknown>>();
+  /** Per app, the turn of the last deploy asked for: deploys of one app publish one after the other (per process). */
+  readonly #appLocks = new Map<string, Promise<void>>();
 
   constructor(options: LocalRuntimeOptions) {
     this.rootDir = path.resolve(options.dataDir, 'runtime');
@@ -109,14 +109,20 @@ export class LocalRuntime implements RuntimeAdapter {
   }
 
   deploy(request: RuntimeDeployRequest, log: RuntimeLog, signal: AbortSignal): Promise<RuntimeDeployResult> {
-    const previous = this.#appLocks.get(request.agentAppId) ?? Promise.resolve();
-    const run = previous.catch(() => undefined).then(() => this.#deploy(request, log, signal));
-    const settled = run.catch(() => undefined);
-    this.#appLocks.set(request.agentAppId, settled);
-    void settled.then(() => {
-      if (this.#appLocks.get(request.agentAppId) === settled) this.#appLocks.delete(request.agentAppId);
+    // Deploys of one app publish one after the other, in the order they were asked for (per
+    // process); downloading and unpacking, each into its own staging folder, run side by side.
+    const appId = request.agentAppId;
+    const predecessor = this.#appLocks.get(appId) ?? Promise.resolve();
+    let release = () => {};
+    const done = new Promise<void>((resolve) => (release = resolve));
+    const turn = predecessor.then(() => done);
+    this.#appLocks.set(appId, turn);
+    return this.#deploy(request, log, signal, predecessor).finally(() => {
+      release();
+      void turn.then(() => {
+        if (this.#appLocks.get(appId) === turn) this.#appLocks.delete(appId);
+      });
     });
-    return run;
   }
 
   async check(): Promise<void> {
@@ -130,7 +136,8 @@ export class LocalRuntime implements RuntimeAdapter {
     return readCurrent(path.join(this.rootDir, agentAppId));
   }
 
-  async #deploy(request: RuntimeDeployRequest, log: RuntimeLog, signal: AbortSignal): Promise<RuntimeDeployResult> {
+  /** `myTurn` resolves when the deploys of the app asked for before this one have published (or failed). */
+  async #deploy(request: RuntimeDeployRequest, log: RuntimeLog, signal: AbortSignal, myTurn: Promise<void>): Promise<RuntimeDeployResult> {
     const aborted = () => runtimeAborted(signal, 'Deployment to the local runtime');
     if (signal.aborted) throw aborted();
     assertSafeSegment(request.agentAppId, 'agent app id');
@@ -140,12 +147,12 @@ export class LocalRuntime implements RuntimeAdapter {
 
     const appDir = path.join(this.rootDir, request.agentAppId);
     const installPath = path.join(appDir, request.version);
-    const before = await readCurrent(appDir);
+    const live = await readCurrent(appDir);
 
     // Idempotent: a second run for a deployment that already went live changes nothing.
-    if (before && before.deploymentId === request.deploymentId && before.version === request.version && (await isFile(path.join(installPath, RUNTIME_ENV_FILE)))) {
+    if (live && live.deploymentId === request.deploymentId && live.version === request.version && (await isFile(path.join(installPath, RUNTIME_ENV_FILE)))) {
       log('info', `Already installed by this deployment at ${installPath}`);
-      return { location: installPath, envSources: { ...before.envSources } };
+      return { location: installPath, envSources: { ...live.envSources } };
     }
 
     await fsp.mkdir(appDir, { recursive: true, mode: 0o750 });
@@ -178,6 +185,9 @@ export class LocalRuntime implements RuntimeAdapter {
       log('info', describeEnvSources(env.sources));
       if (signal.aborted) throw aborted();
 
+      await myTurn;
+      if (signal.aborted) throw aborted();
+      const before = await readCurrent(appDir);
       // Publish: from here on the deploy completes even if the signal fires (no half-live state).
       await publishDirectory(stagingDir, installPath, path.join(appDir, `.trash-${tag}`));
       const previous = before === null ? null : before.version !== request.version ? { version: before.version, deploymentId: before.deploymentId, path: before.path } : before.previous;
