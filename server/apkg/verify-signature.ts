@@ -34,7 +34,8 @@ export async function verifyDetachedSignature(
   } catch {
     return { valid: false, error: 'Signature is not a valid OpenPGP signature' };
   }
-  const issuers = signature.getSigningKeyIDs();
+  // Garbage can parse as signature packets without an issuer: those are no signature either.
+  const issuers = signature.getSigningKeyIDs().filter((id): id is openpgp.KeyID => id !== undefined && id !== null);
   if (issuers.length === 0) return { valid: false, error: 'Signature is not a valid OpenPGP signature' };
   const issuerKeyId = issuers[0].toHex().toUpperCase();
 
