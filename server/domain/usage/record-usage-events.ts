@@ -4,7 +4,7 @@
 // rows really inserted. Totals are summed first (one statement may not update a row twice) and
 // written in key order, so concurrent writers lock roll-up rows in the same order and never
 // deadlock each other.
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, type DbOrTx } from '../../../db/client.ts';
 import { NO_APP_ID, usageDaily, usageEvents, type UsageEventType } from '../../../db/schema/index.ts';
 
@@ -25,7 +25,8 @@ export type UsageEventRow = typeof usageEvents.$inferSelect;
 
 export async function recordUsageEvents(tx: DbOrTx, events: NewUsageEvent[]): Promise<UsageEventRow[]> {
   if (events.length === 0) return [];
-  return recordSerializedUsageEvents(tx, `[${events.map(usageEventJson).join(',')}]`);
+  const inserted = await queryRows<InsertedRow>(tx, insertUsageEvents(`[${events.map(usageEventJson).join(',')}]`, sql`select * from inserted`));
+  return inserted.map(toUsageEventRow);
 }
 
 /**
@@ -49,30 +50,37 @@ export function usageEventJson(e: NewUsageEvent): string {
   });
 }
 
-/** recordUsageEvents for events already serialised: `rows` is a JSON array of usageEventJson objects. */
-export async function recordSerializedUsageEvents(tx: DbOrTx, rows: string): Promise<UsageEventRow[]> {
-  // One statement: the events, then the per-day totals of the rows really inserted, added to the
-  // roll-ups in key order (see the top of the file). Atomic on its own, so no transaction is needed.
-  const inserted = await queryRows<InsertedRow>(
-    tx,
-    sql`with inserted as (
-          insert into ${usageEvents} (org_id, app_id, app_name, type, quantity, credits, description, event_id, metadata, occurred_at)
-          select r.org_id, r.app_id, r.app_name, r.type, r.quantity, r.credits, r.description, r.event_id, r.metadata, r.occurred_at
-          from json_populate_recordset(null::usage_events, ${rows}::json) as r
-          on conflict (org_id, event_id) do nothing
-          returning id, org_id, app_id, app_name, type, quantity, credits, description, event_id, metadata, occurred_at, created_at
-        ), rollups as (
-          insert into ${usageDaily} (org_id, day, app_id, type, count, credits)
-          select org_id, (occurred_at at time zone 'UTC')::date, coalesce(app_id, ${NO_APP_ID}::uuid), type, sum(quantity), sum(credits)
-          from inserted
-          group by 1, 2, 3, 4
-          order by 1, 2, 3, 4
-          on conflict (org_id, day, app_id, type) do update
-            set count = ${usageDaily}.count + excluded.count, credits = ${usageDaily}.credits + excluded.credits
-        )
-        select * from inserted`,
-  );
-  return inserted.map(toUsageEventRow);
+/**
+ * recordUsageEvents for events already serialised (`rows` is a JSON array of usageEventJson objects),
+ * for callers that need no rows back (the API-call recorder): resolves to the number stored.
+ */
+export async function recordSerializedUsageEvents(tx: DbOrTx, rows: string): Promise<number> {
+  const [result] = await queryRows<{ stored: number }>(tx, insertUsageEvents(rows, sql`select count(*)::int as stored from inserted`));
+  return Number(result.stored);
+}
+
+/**
+ * One statement: the events, then the per-day totals of the rows really inserted, added to the
+ * roll-ups in key order (see the top of the file), then `result` over the inserted rows. Atomic on
+ * its own, so no transaction is needed.
+ */
+function insertUsageEvents(rows: string, result: SQL): SQL {
+  return sql`with inserted as (
+      insert into ${usageEvents} (org_id, app_id, app_name, type, quantity, credits, description, event_id, metadata, occurred_at)
+      select r.org_id, r.app_id, r.app_name, r.type, r.quantity, r.credits, r.description, r.event_id, r.metadata, r.occurred_at
+      from json_populate_recordset(null::usage_events, ${rows}::json) as r
+      on conflict (org_id, event_id) do nothing
+      returning id, org_id, app_id, app_name, type, quantity, credits, description, event_id, metadata, occurred_at, created_at
+    ), rollups as (
+      insert into ${usageDaily} (org_id, day, app_id, type, count, credits)
+      select org_id, (occurred_at at time zone 'UTC')::date, coalesce(app_id, ${NO_APP_ID}::uuid), type, sum(quantity), sum(credits)
+      from inserted
+      group by 1, 2, 3, 4
+      order by 1, 2, 3, 4
+      on conflict (org_id, day, app_id, type) do update
+        set count = ${usageDaily}.count + excluded.count, credits = ${usageDaily}.credits + excluded.credits
+    )
+    ${result}`;
 }
 
 type InsertedRow = {
