@@ -16,7 +16,11 @@ declare module 'express-serve-static-core' {
 }
 
 export function domainCtx(services: Services, req: Request): DomainCtx {
-  // `log` is read from the request on first use: the request's child logger is only made when
-  // something is logged (most requests log nothing but their completion line).
-  return Object.defineProperty({ ...services, actor: req.actor } as DomainCtx, 'log', { enumerable: true, get: () => req.log });
+  // The services are the context's prototype, not copied into every request's context. `log` is
+  // read from the request on first use: the request's child logger is only made when something is
+  // logged (most requests log nothing but their completion line).
+  return Object.create(services, {
+    actor: { value: req.actor, enumerable: true },
+    log: { get: () => req.log, enumerable: true },
+  }) as DomainCtx;
 }
