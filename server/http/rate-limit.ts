@@ -6,7 +6,7 @@ import { ipKeyGenerator } from 'express-rate-limit';
 import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Db } from '../../db/client.ts';
 import { apiKeys, memberships, type Role } from '../../db/schema/index.ts';
-import type { ApiKeyIdentity } from '../domain/api-keys/authenticate-api-key.ts';
+import { apiKeyIdentity, type ApiKeyIdentity } from '../domain/api-keys/authenticate-api-key.ts';
 import { sha256Hex } from '../domain/tokens.ts';
 import { AppError } from '../domain/errors.ts';
 import { createCoalescer } from './request-coalescer.ts';
@@ -76,7 +76,7 @@ export async function lookUpApiKeyAndCount(
 ): Promise<{ identity: ApiKeyIdentity; places: RateLimitCount[] } | null> {
   if (!presented || presented.length > 200) return null;
   const { count } = counter;
-  const [row] = await queryRows<{ id: string; org_id: string; created_by: string | null; role: Role | null } & Partial<CounterRow>>(
+  const [row] = await queryRows<{ id: string; orgId: string; createdBy: string | null; role: Role | null } & Partial<CounterRow>>(
     db,
     sql`with k as (
           select ${apiKeys.id} as id, ${apiKeys.orgId} as org_id, ${apiKeys.createdBy} as created_by, ${memberships.role} as role
@@ -87,11 +87,10 @@ export async function lookUpApiKeyAndCount(
         ), c as (
           ${counterUpsert(sql`${counter.prefix + 'org:'} || k.org_id::text`, count, counter.windowMs / 1000, sql`from k where ${count}::int > 0`)}
         )
-        select k.id, k.org_id, k.created_by, k.role, c.hits, c.reset_at from k left join c on true`,
+        select k.id, k.org_id as "orgId", k.created_by as "createdBy", k.role, c.hits, c.reset_at from k left join c on true`,
   );
   if (!row) return null;
-  const identity: ApiKeyIdentity = { apiKeyId: row.id, orgId: row.org_id, role: row.role ?? 'member', userId: row.created_by };
-  return { identity, places: count > 0 && row.hits != null && row.reset_at != null ? placesInCount({ hits: row.hits, reset_at: row.reset_at }, count) : [] };
+  return { identity: apiKeyIdentity(row), places: count > 0 && row.hits != null && row.reset_at != null ? placesInCount({ hits: row.hits, reset_at: row.reset_at }, count) : [] };
 }
 
 export function rateLimitKey(req: Request): string {

@@ -29,6 +29,11 @@ export async function authenticateApiKey(db: Db, presented: string): Promise<Api
   }
   const [row] = await lookup.execute({ keyHash: sha256Hex(presented) });
   if (!row) return null;
+  return apiKeyIdentity(row);
+}
+
+/** The identity of a found key: it acts with the current role of the member who created it. */
+export function apiKeyIdentity(row: { id: string; orgId: string; createdBy: string | null; role: Role | null }): ApiKeyIdentity {
   return { apiKeyId: row.id, orgId: row.orgId, role: row.role ?? 'member', userId: row.createdBy };
 }
 
