@@ -1,16 +1,21 @@
-// Counts every REST request authenticated with an API key as an `api_call` usage event, without a
-// database write per request: on response finish the call is buffered in memory, and the buffer is
-// written every second (or as soon as it holds 500 calls) with one statement per 500 calls that
-// inserts them and adds them to the roll-ups (domain/usage/record-usage-events.ts). tRPC traffic (the dashboard) is not counted.
+// Counts every REST request authenticated with an API key as `api_call` usage, without a database
+// write per request. When a response finishes, its call is added to an in-memory tally keyed by
+// (organization, API key, method, path, status, UTC day). About once a second (or as soon as the
+// tally holds 500 distinct keys) the tally is written as usage events, one per key with `quantity` =
+// its number of calls and `occurred_at` = its first call, in one statement that also adds them to
+// the per-day roll-ups (domain/usage/record-usage-events.ts). A client hammering one route thus
+// costs one row per second, not one per request: storing a row per call was the largest share of
+// the database's work under load. tRPC traffic (the dashboard) is not counted.
 // Mount it on the /api router after `authenticate`; call stop() at shutdown to write what is left.
 import type { NextFunction, Request, Response } from 'express';
 import type { Services } from '../domain/context.ts';
 import { recordSerializedUsageEvents, usageEventJson } from '../domain/usage/record-usage-events.ts';
 
-/** Rows per INSERT (10 parameters each, far below PostgreSQL's 65,535). */
+/** Rows per INSERT (one JSON parameter each). */
 const WRITE_BATCH = 500;
-/** Calls kept while the database is slow or down; beyond this they are dropped (and logged). */
+/** Distinct tallies kept while the database is slow or down; calls beyond this are dropped (and logged). */
 const MAX_BUFFERED = 50_000;
+const DAY_MS = 86_400_000;
 
 export type UsageRecorder = {
   middleware: (req: Request, res: Response, next: NextFunction) => void;
@@ -20,28 +25,32 @@ export type UsageRecorder = {
   stop(): Promise<void>;
 };
 
+type CallTally = { orgId: string; apiKeyId: string; method: string; path: string; status: number; firstAt: Date; calls: number };
+
 export function usageRecorder(services: Pick<Services, 'db' | 'log' | 'now'>, options: { flushIntervalMs?: number; maxBatch?: number } = {}): UsageRecorder {
   const maxBatch = options.maxBatch ?? WRITE_BATCH;
-  // Each call is serialised when it finishes (a few µs), so a flush only joins strings: no pause of
-  // milliseconds to serialise hundreds of calls at once.
-  const buffer: string[] = [];
+  let tallies = new Map<string, CallTally>();
   let dropped = 0;
   let writing: Promise<void> = Promise.resolve();
 
-  // A flush that is queued but not started yet: later calls share it (it takes everything buffered
-  // by the time it starts), so a busy server writes full batches instead of a storm of small ones.
+  // A flush that is queued but not started yet: later calls share it (it takes everything tallied
+  // by the time it starts), so a busy server writes whole batches instead of a storm of small ones.
   let queued: Promise<void> | null = null;
   const flush = (): Promise<void> => {
     if (queued) return queued;
-    // Writes are chained so batches land in order and flush() waits for everything buffered so far.
+    // Writes are chained so batches land in order and flush() waits for everything tallied so far.
     const next = writing.then(async () => {
       queued = null;
-      while (buffer.length > 0) {
-        const batch = buffer.splice(0, WRITE_BATCH);
+      if (tallies.size === 0) return;
+      const taken = [...tallies.values()];
+      tallies = new Map();
+      for (let i = 0; i < taken.length; i += WRITE_BATCH) {
+        const batch = taken.slice(i, i + WRITE_BATCH);
         try {
-          await recordSerializedUsageEvents(services.db, `[${batch.join(',')}]`);
+          await recordSerializedUsageEvents(services.db, `[${batch.map(callEventJson).join(',')}]`);
         } catch (err) {
-          services.log.warn({ err, calls: batch.length }, 'could not record API calls; these calls are not counted');
+          const calls = batch.reduce((n, t) => n + t.calls, 0);
+          services.log.warn({ err, calls }, 'could not record API calls; these calls are not counted');
         }
       }
     });
@@ -58,25 +67,20 @@ export function usageRecorder(services: Pick<Services, 'db' | 'log' | 'now'>, op
     res.on('finish', () => {
       const actor = req.actor;
       if (actor?.kind !== 'apiKey') return;
-      if (buffer.length >= MAX_BUFFERED) {
+      const at = services.now();
+      const path = (req.originalUrl.split('?')[0] ?? '').slice(0, 200);
+      const key = `${actor.orgId} ${actor.apiKeyId} ${Math.floor(at.getTime() / DAY_MS)} ${res.statusCode} ${req.method} ${path}`;
+      const tally = tallies.get(key);
+      if (tally) {
+        tally.calls++;
+        return;
+      }
+      if (tallies.size >= MAX_BUFFERED) {
         if (dropped++ % 1000 === 0) services.log.warn({ dropped }, 'API call buffer full (database too slow?): calls are not counted');
         return;
       }
-      const path = (req.originalUrl.split('?')[0] ?? '').slice(0, 200);
-      buffer.push(
-        usageEventJson({
-          orgId: actor.orgId,
-          appId: null,
-          appName: null,
-          type: 'api_call',
-          quantity: 1,
-          credits: 0,
-          description: `${req.method} ${path}`,
-          metadata: { api_key_id: actor.apiKeyId, method: req.method, path, status: res.statusCode },
-          occurredAt: services.now(),
-        }),
-      );
-      if (buffer.length >= maxBatch) void flush();
+      tallies.set(key, { orgId: actor.orgId, apiKeyId: actor.apiKeyId, method: req.method, path, status: res.statusCode, firstAt: at, calls: 1 });
+      if (tallies.size >= maxBatch) void flush();
     });
     next();
   };
@@ -89,4 +93,18 @@ export function usageRecorder(services: Pick<Services, 'db' | 'log' | 'now'>, op
       await flush();
     },
   };
+}
+
+function callEventJson(t: CallTally): string {
+  return usageEventJson({
+    orgId: t.orgId,
+    appId: null,
+    appName: null,
+    type: 'api_call',
+    quantity: t.calls,
+    credits: 0,
+    description: `${t.method} ${t.path}`,
+    metadata: { api_key_id: t.apiKeyId, method: t.method, path: t.path, status: t.status },
+    occurredAt: t.firstAt,
+  });
 }

@@ -1,5 +1,6 @@
-// The API-call recorder: every REST request authenticated with an API key becomes an `api_call`
-// usage event, buffered and written in batches (not one write per request); sessions, anonymous
+// The API-call recorder: every REST request authenticated with an API key is counted as `api_call`
+// usage, tallied in memory per (key, method, path, status, day) and written in batches as one event
+// per tally with quantity = its calls (not one write, nor one row, per request); sessions, anonymous
 // requests and the dashboard's tRPC traffic are not counted. Mounted here on a small app in front of
 // the real middleware, over the same database as the real app that serves the metrics.
 import http from 'node:http';
@@ -32,6 +33,7 @@ beforeAll(async () => {
   api.use(authenticate({ db: t.db, lucia: t.services.lucia, now: t.services.now }));
   api.use(recorder.middleware);
   api.get('/things', (_req, res) => res.json({ ok: true }));
+  api.get('/things/:n', (_req, res) => res.json({ ok: true }));
   api.get('/missing', (_req, res) => res.status(404).json({ error: 'Not found', code: 'NOT_FOUND' }));
   api.use('/trpc', (_req, res) => res.json({ ok: true }));
   app.use('/api', api);
@@ -47,6 +49,7 @@ afterAll(async () => {
 
 const call = (path: string, token?: string) => fetch(base + path, { headers: token ? { authorization: `Bearer ${token}` } : {} }).then((r) => r.text());
 const stored = () => t.db.select().from(usageEvents).where(eq(usageEvents.orgId, owner.orgId));
+const storedCalls = async () => (await stored()).reduce((n, r) => n + r.quantity, 0);
 
 describe('usageRecorder', () => {
   it('buffers API-key calls and writes them with the roll-up on flush; other traffic is not counted', async () => {
@@ -75,14 +78,37 @@ describe('usageRecorder', () => {
     expect(recorder.flush()).not.toBe(first);
   });
 
-  it('writes by itself once the batch size is reached, and stop() writes what is left', async () => {
-    for (let i = 0; i < 5; i++) await call('/api/things', key.key);
-    // The fifth buffered call starts a write by itself (no flush() here; the timer is an hour away).
-    await vi.waitFor(async () => expect(await stored()).toHaveLength(7), { timeout: 5000, interval: 20 });
+  it('tallies repeated calls into one event per key, method, path and status, counted in quantity', async () => {
+    const before = await stored();
+    for (let i = 0; i < 4; i++) await call('/api/things?page=' + i, key.key);
+    await call('/api/missing', key.key);
+    await call('/api/missing', key.key);
+    await recorder.flush();
+    const added = (await stored()).filter((r) => !before.some((b) => b.id === r.id));
+    expect(added.map((r) => [r.description, r.quantity, (r.metadata as { status: number }).status]).sort()).toEqual([
+      ['GET /api/missing', 2, 404],
+      ['GET /api/things', 4, 200],
+    ]);
+    const things = added.find((r) => r.description === 'GET /api/things')!;
+    expect(things.metadata).toEqual({ api_key_id: key.id, method: 'GET', path: '/api/things', status: 200 });
+    // occurred_at is the first call of the tally: not later than now, not before the calls began.
+    expect(things.occurredAt.getTime()).toBeLessThanOrEqual(Date.now());
+    expect(things.occurredAt.getTime()).toBeGreaterThan(Date.now() - 60_000);
+  });
+
+  it('writes by itself once the batch size of distinct tallies is reached, and stop() writes what is left', async () => {
+    const callsBefore = await storedCalls();
+    const rowsBefore = (await stored()).length;
+    // Repeats of one tally never start a write on their own…
+    for (let i = 0; i < 6; i++) await call('/api/things/0', key.key);
+    // …the fifth distinct one does (no flush() here; the timer is an hour away).
+    for (let i = 1; i < 5; i++) await call(`/api/things/${i}`, key.key);
+    await vi.waitFor(async () => expect(await storedCalls()).toBe(callsBefore + 10), { timeout: 5000, interval: 20 });
+    expect((await stored()).length).toBe(rowsBefore + 5);
     await call('/api/things', key.key);
     await recorder.stop();
-    expect(await stored()).toHaveLength(8);
+    expect(await storedCalls()).toBe(callsBefore + 11);
     const [rollup] = await t.db.select().from(usageDaily).where(eq(usageDaily.orgId, owner.orgId));
-    expect(rollup).toMatchObject({ type: 'api_call', count: 8, credits: 0 });
+    expect(rollup).toMatchObject({ type: 'api_call', count: callsBefore + 11, credits: 0 });
   });
 });
