@@ -7,7 +7,7 @@ import express, { type Express } from 'express';
 import type { DatabaseHandle } from '../db/client.ts';
 import type { Services } from './domain/context.ts';
 import { authenticate } from './http/authenticate.ts';
-import { forPaths } from './http/for-paths.ts';
+import { chain, dispatchByPrefix, underPrefix } from './http/api-dispatch.ts';
 import { apiNotFound, errorHandler } from './http/errors.ts';
 import { originCheck } from './http/origin-check.ts';
 import { apiRateLimit } from './http/rate-limit.ts';
@@ -51,38 +51,34 @@ export function createApp({ services, database, spaDir = SPA_DIR }: AppDeps): Ex
   app.set('trust proxy', config.trustProxy);
   app.set('etag', false);
 
-  app.use(requestId(app, services.log));
-  app.use(requestMetrics(services.metrics));
-  // Helmet with the app's CSP for pages; a short precomputed set for the JSON API (see the file).
-  app.use(securityHeaders({ isProduction: config.isProduction }));
+  // Plain chains and a prefix table instead of Express router layers on the request path (see
+  // http/api-dispatch.ts): a request enters only the routers that can answer it.
+  app.use(
+    chain([
+      requestId(app, services.log),
+      requestMetrics(services.metrics),
+      // Helmet with the app's CSP for pages; a short precomputed set for the JSON API (see the file).
+      securityHeaders({ isProduction: config.isProduction }),
+    ]),
+  );
 
-  const api = express.Router();
-  // Raw body (signature over the exact bytes), before the JSON parser and the per-IP rate limit.
-  api.use(forPaths(['/stripe'], stripeWebhookRoutes(services)));
   // The REST allowance counts every request except the dashboard's tRPC traffic (its own budget,
   // below) and the runtime's reports (RUNTIME_TOKEN, not an anonymous client). API-key requests are
   // counted in the statement that looks their key up.
-  const restCounted = (req: express.Request) => !(req.path.startsWith('/trpc') || isRuntimeRequest(req, config));
-  api.use(authenticate({ db, lucia: services.lucia, now: services.now, countApiCalls: { prefix: 'rl:', counts: restCounted } }));
-  // Every API-key request is an API call (recorded in batches, never a write per request).
+  const isTrpc = underPrefix('/trpc');
+  const restCounted = (req: express.Request) => !(isTrpc(req.path) || isRuntimeRequest(req, config));
+  // Every API-key request is an API call (tallied, never a write per request).
   const usage = usageRecorder(services);
   app.locals.usageRecorder = usage;
-  api.use(usage.middleware);
   // The dashboard's own tRPC traffic has its own, more generous budget so that a busy browser tab
   // never eats the documented REST allowance that CLIs and CI jobs of the organization depend on.
-  api.use(
-    '/trpc',
-    apiRateLimit(db, {
-      authenticatedPerHour: config.rateLimit.authenticatedPerHour * 10,
-      anonymousPerHour: config.rateLimit.anonymousPerHour * 10,
-    }, 'rl-ui:'),
-  );
+  const uiLimiter = apiRateLimit(db, {
+    authenticatedPerHour: config.rateLimit.authenticatedPerHour * 10,
+    anonymousPerHour: config.rateLimit.anonymousPerHour * 10,
+  }, 'rl-ui:');
   const restLimiter = apiRateLimit(db, config.rateLimit, 'rl:');
-  api.use((req, res, next) => (restCounted(req) ? restLimiter(req, res, next) : next()));
-  api.use(originCheck(config.publicUrl));
-  api.use(express.json({ limit: config.bodyLimit }));
-
-  api.use(
+  const trpc = express.Router();
+  trpc.use(
     '/trpc',
     createExpressMiddleware({
       router: appRouter,
@@ -92,27 +88,39 @@ export function createApp({ services, database, spaDir = SPA_DIR }: AppDeps): Ex
       },
     }),
   );
-  // Each REST router runs only for the path prefixes of its routes (forPaths checks that at start):
-  // a request skips every router that cannot answer it. Routers sharing a prefix keep their order.
-  api.use(forPaths(['/health'], healthRoutes(services, database)));
-  if (services.adapters.storage.kind === 'local') api.use(forPaths(['/storage'], localDownloadRoutes(services.adapters.storage, config)));
-  api.use(forPaths(['/auth'], authRoutes(services)));
-  api.use(forPaths(['/organizations', '/invitations'], organizationRoutes(services)));
-  api.use(forPaths(['/api-keys'], apiKeyRoutes(services)));
-  api.use(forPaths(['/agent-apps'], agentAppRoutes(services)));
-  api.use(forPaths(['/audit-logs'], auditLogRoutes(services)));
-  api.use(forPaths(['/agent-apps'], packageRoutes(services)));
-  api.use(forPaths(['/agent-apps'], webhookRoutes(services)));
-  api.use(forPaths(['/agent-apps'], secretRoutes(services)));
-  api.use(forPaths(['/deployments', '/agent-apps', '/cron'], deploymentRoutes(services)));
-  api.use(forPaths(['/deployments'], deploymentEventStreamRoute(services)));
-  api.use(forPaths(['/credits'], creditRoutes(services)));
-  api.use(forPaths(['/usage'], usageRoutes(services)));
-  if (!config.isProduction) api.use(forPaths(['/dev'], devRoutes(services)));
-  api.use(forPaths(['/openapi.json', '/docs'], openApiRoutes(services)));
-  api.use(apiNotFound());
-  api.use(errorHandler());
-  app.use('/api', api);
+  // Each router runs only for the path prefixes of its routes (dispatchByPrefix checks that at
+  // start). Routers sharing a prefix keep their order.
+  const routes: [string[], express.Router][] = [
+    [['/trpc'], trpc],
+    [['/health'], healthRoutes(services, database)],
+    ...(services.adapters.storage.kind === 'local' ? [[['/storage'], localDownloadRoutes(services.adapters.storage, config)] as [string[], express.Router]] : []),
+    [['/auth'], authRoutes(services)],
+    [['/organizations', '/invitations'], organizationRoutes(services)],
+    [['/api-keys'], apiKeyRoutes(services)],
+    [['/agent-apps'], agentAppRoutes(services)],
+    [['/audit-logs'], auditLogRoutes(services)],
+    [['/agent-apps'], packageRoutes(services)],
+    [['/agent-apps'], webhookRoutes(services)],
+    [['/agent-apps'], secretRoutes(services)],
+    [['/deployments', '/agent-apps', '/cron'], deploymentRoutes(services)],
+    [['/deployments'], deploymentEventStreamRoute(services)],
+    [['/credits'], creditRoutes(services)],
+    [['/usage'], usageRoutes(services)],
+    ...(config.isProduction ? [] : [[['/dev'], devRoutes(services)] as [string[], express.Router]]),
+    [['/openapi.json', '/docs'], openApiRoutes(services)],
+  ];
+  const api = chain([
+    // Raw body (signature over the exact bytes), before the JSON parser and the per-IP rate limit.
+    dispatchByPrefix([[['/stripe'], stripeWebhookRoutes(services)]]),
+    authenticate({ db, lucia: services.lucia, now: services.now, countApiCalls: { prefix: 'rl:', counts: restCounted } }),
+    usage.middleware,
+    (req, res, next) => (isTrpc(req.path) ? uiLimiter(req, res, next) : restCounted(req) ? restLimiter(req, res, next) : next()),
+    originCheck(config.publicUrl),
+    express.json({ limit: config.bodyLimit }),
+    dispatchByPrefix(routes),
+    apiNotFound(),
+  ]);
+  app.use('/api', api, errorHandler());
   app.use(metricsRoute(services.metrics, config.metricsToken));
 
   if (fs.existsSync(path.join(spaDir, 'index.html'))) {

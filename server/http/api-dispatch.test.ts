@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import express, { Router } from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listMountedRoutes } from '../test/route-inventory.ts';
-import { forPaths } from './for-paths.ts';
+import { chain, dispatchByPrefix } from './api-dispatch.ts';
 
 /** Which routers the last request entered. */
 const entered: string[] = [];
@@ -38,11 +38,22 @@ let app: express.Express;
 
 beforeAll(async () => {
   app = express();
-  const api = Router();
-  api.use(forPaths(['/agent-apps'], tracked('apps', appsRouter())));
-  api.use(forPaths(['/deployments', '/agent-apps'], tracked('deployments', queueRouter())));
-  api.use((req, res) => res.status(404).json({ route: 'none', path: req.path }));
-  app.use('/api', api);
+  const api = chain([
+    (req, _res, next) => (req.get('x-fail') === 'sync' ? next(new Error('refused')) : next()),
+    // eslint-disable-next-line @typescript-eslint/require-await
+    async (req, _res, next) => {
+      if (req.get('x-fail') === 'async') throw new Error('rejected');
+      next();
+    },
+    dispatchByPrefix([
+      [['/agent-apps'], tracked('apps', appsRouter())],
+      [['/deployments', '/agent-apps'], tracked('deployments', queueRouter())],
+    ]),
+    (req, res) => res.status(404).json({ route: 'none', path: req.path }),
+  ]);
+  app.use('/api', api, (err: Error, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+    res.status(500).json({ error: err.message });
+  });
   server = http.createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -51,13 +62,13 @@ afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
 });
 
-async function get(path: string, method = 'GET') {
+async function get(path: string, method = 'GET', headers: Record<string, string> = {}) {
   entered.length = 0;
-  const res = await fetch(base + path, { method });
+  const res = await fetch(base + path, { method, headers });
   return { status: res.status, body: (await res.json()) as Record<string, unknown>, entered: [...entered] };
 }
 
-describe('forPaths', () => {
+describe('chain and dispatchByPrefix', () => {
   it('runs a router only for its prefixes, and keeps baseUrl and route paths (metrics labels)', async () => {
     expect(await get('/api/agent-apps')).toEqual({ status: 200, body: { label: '/api/agent-apps' }, entered: ['apps'] });
     expect(await get('/api/agent-apps/a1?x=1')).toEqual({ status: 200, body: { label: '/api/agent-apps/:id', id: 'a1' }, entered: ['apps'] });
@@ -76,6 +87,11 @@ describe('forPaths', () => {
     expect((await get('/api/deployments/queue/stats')).body).toEqual({ route: 'stats' });
   });
 
+  it('chain: an error, thrown or passed to next or a rejected promise, skips the rest and reaches the error handler', async () => {
+    expect(await get('/api/agent-apps', 'GET', { 'x-fail': 'sync' })).toEqual({ status: 500, body: { error: 'refused' }, entered: [] });
+    expect(await get('/api/agent-apps', 'GET', { 'x-fail': 'async' })).toEqual({ status: 500, body: { error: 'rejected' }, entered: [] });
+  });
+
   it('leaves the routes visible to the route inventory', () => {
     expect(listMountedRoutes(app).map((r) => r.key)).toEqual([
       'GET /api/agent-apps',
@@ -87,10 +103,10 @@ describe('forPaths', () => {
   });
 
   it('refuses a router with a route or a middleware outside its prefixes', () => {
-    expect(() => forPaths(['/agent-apps'], queueRouter())).toThrow(/\/deployments\/queue\/stats is outside \/agent-apps/);
+    expect(() => dispatchByPrefix([[['/agent-apps'], queueRouter()]])).toThrow(/\/deployments\/queue\/stats is outside \/agent-apps/);
     const withMiddleware = Router();
     withMiddleware.use((_req, _res, next) => next());
-    expect(() => forPaths(['/agent-apps'], withMiddleware)).toThrow(/middleware of every path/);
-    expect(() => forPaths(['agent-apps'], appsRouter())).toThrow(/one path segment/);
+    expect(() => dispatchByPrefix([[['/agent-apps'], withMiddleware]])).toThrow(/middleware of every path/);
+    expect(() => dispatchByPrefix([[['agent-apps'], appsRouter()]])).toThrow(/one path segment/);
   });
 });
