@@ -40,7 +40,6 @@ beforeAll(async () => {
   app = express();
   const api = chain([
     (req, _res, next) => (req.get('x-fail') === 'sync' ? next(new Error('refused')) : next()),
-    // eslint-disable-next-line @typescript-eslint/require-await
     async (req, _res, next) => {
       if (req.get('x-fail') === 'async') throw new Error('rejected');
       next();
