@@ -90,10 +90,11 @@ export function createApp({ services, database, spaDir = SPA_DIR }: AppDeps): Ex
   );
   // Each router runs only for the path prefixes of its routes (dispatchByPrefix checks that at
   // start). Routers sharing a prefix keep their order.
-  const routes: [string[], express.Router][] = [
+  type Mount = [prefixes: string[], router: express.Router];
+  const routes: Mount[] = [
     [['/trpc'], trpc],
     [['/health'], healthRoutes(services, database)],
-    ...(services.adapters.storage.kind === 'local' ? [[['/storage'], localDownloadRoutes(services.adapters.storage, config)] as [string[], express.Router]] : []),
+    ...(services.adapters.storage.kind === 'local' ? [[['/storage'], localDownloadRoutes(services.adapters.storage, config)] satisfies Mount] : []),
     [['/auth'], authRoutes(services)],
     [['/organizations', '/invitations'], organizationRoutes(services)],
     [['/api-keys'], apiKeyRoutes(services)],
@@ -106,7 +107,7 @@ export function createApp({ services, database, spaDir = SPA_DIR }: AppDeps): Ex
     [['/deployments'], deploymentEventStreamRoute(services)],
     [['/credits'], creditRoutes(services)],
     [['/usage'], usageRoutes(services)],
-    ...(config.isProduction ? [] : [[['/dev'], devRoutes(services)] as [string[], express.Router]]),
+    ...(config.isProduction ? [] : [[['/dev'], devRoutes(services)] satisfies Mount]),
     [['/openapi.json', '/docs'], openApiRoutes(services)],
   ];
   const api = chain([

@@ -153,6 +153,17 @@ describe('CsvRecordEnds', () => {
       }
     }
   });
+
+  it('keeps every byte of chunks without quotes (UTF-8 split anywhere) and counts their records', () => {
+    const bytes = Buffer.from('ünïcødé,€ 1\nplain,2\n\n𝄞,3\n');
+    const expected = Buffer.from('ünïcødé,€ 1\r\nplain,2\r\n\r\n𝄞,3\r\n');
+    for (let a = 0; a <= bytes.length; a++) {
+      const ends = new CsvRecordEnds();
+      const out = Buffer.concat([bytes.subarray(0, a), bytes.subarray(a)].map((c) => ends.convert(c)));
+      expect(out.equals(expected), `split at ${a}`).toBe(true);
+      expect(ends.records).toBe(4);
+    }
+  });
 });
 
 describe.skipIf(!usingPostgres)('copyUsageEventsCsv (PostgreSQL only: PGlite has no COPY path)', () => {
