@@ -119,6 +119,9 @@ export function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1];
 }
 
+/** Median of a list of numbers (nearest rank, as percentile). */
+export const median = (values: number[]): number => percentile(values, 50);
+
 /** The PostgreSQL server of the benchmarks (BENCH_DATABASE_URL, else TEST_DATABASE_URL), or undefined. */
 export function benchAdminUrl(): string | undefined {
   return process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;

@@ -13,9 +13,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { buildApkgToFile } from './build-big-apkg.ts';
-import { api, mib, percentile, signUpWithKey, startServer, tempDir } from './lib.ts';
-
-const median = (values: number[]) => percentile(values, 50);
+import { api, median, mib, signUpWithKey, startServer, tempDir } from './lib.ts';
 
 const SIZE = Number(process.env.BENCH_UPLOAD_MIB ?? 500) * 1024 * 1024;
 

@@ -79,21 +79,21 @@ function checkUnderPrefixes(prefixes: readonly string[], router: Router): void {
   for (const p of prefixes) {
     if (!/^\/[^/]+$/.test(p)) throw new Error(`dispatchByPrefix: a prefix is one path segment such as /agent-apps, got ${JSON.stringify(p)}`);
   }
-  const matches = new RegExp(`^(?:${prefixes.map(escapeRegExp).join('|')})(?:/|$)`, 'i');
+  const matches = underPrefix(...prefixes);
   for (const layer of router.stack as LayerLike[]) {
     const raw = layer.route ? layer.route.path : layer.rawPath;
     const paths = Array.isArray(raw) ? raw : [raw];
     for (const p of paths) {
-      if (typeof p !== 'string' || layer.slash || !matches.test(p)) {
+      if (typeof p !== 'string' || layer.slash || !matches(p)) {
         throw new Error(`dispatchByPrefix: ${layer.slash ? 'a middleware of every path' : String(p)} is outside ${prefixes.join(', ')}`);
       }
     }
   }
 }
 
-/** A test of whether a path (req.path) lies under `prefix` (one segment), matched like Express's mount. */
-export function underPrefix(prefix: string): (path: string) => boolean {
-  const re = new RegExp(`^${escapeRegExp(prefix)}(?:/|$)`, 'i');
+/** A test of whether a path (req.path) lies under one of `prefixes`, matched like Express's mount. */
+export function underPrefix(...prefixes: string[]): (path: string) => boolean {
+  const re = new RegExp(`^(?:${prefixes.map(escapeRegExp).join('|')})(?:/|$)`, 'i');
   return (path) => re.test(path);
 }
 
